@@ -1,0 +1,20 @@
+package dev.flowpulse.contract;
+
+/**
+ * A related Prefect resource as named in an event: its id (the part after {@code prefect.<kind>.})
+ * and its display name. {@link #NONE} stands for "the run has none" so labels are empty strings,
+ * never null.
+ */
+public record ResourceRef(String id, String name) {
+
+    public static final ResourceRef NONE = new ResourceRef("", "");
+
+    public ResourceRef {
+        id = id == null ? "" : id;
+        name = name == null ? "" : name;
+    }
+
+    public boolean isPresent() {
+        return !id.isEmpty();
+    }
+}

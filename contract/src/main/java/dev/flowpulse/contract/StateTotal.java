@@ -1,0 +1,7 @@
+package dev.flowpulse.contract;
+
+/**
+ * Value of the state-totals topic: how many distinct times runs of this series entered this state,
+ * since the topology's state began. Monotonic; the latest record per key is the current total.
+ */
+public record StateTotal(StateSeries series, long count) {}
