@@ -1,6 +1,8 @@
 package dev.flowpulse.runtime;
 
+import dev.flowpulse.contract.EnvReader;
 import dev.flowpulse.contract.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +29,24 @@ public final class TopicProvisioner {
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
     private TopicProvisioner() {}
+
+    /**
+     * Creates missing topics as the environment says: {@code FLOWPULSE_CREATE_TOPICS} (default
+     * true), {@code FLOWPULSE_TOPIC_PARTITIONS} (default 3), {@code FLOWPULSE_TOPIC_REPLICATION}
+     * (default 1), {@code FLOWPULSE_RAW_RETENTION} (default 7d, for the non-compacted topics).
+     * Problems are reported through {@code env.check()} by the caller.
+     */
+    public static Set<String> ensureFromEnv(EnvReader env, Topics topics, Properties adminProps) {
+        boolean create = env.bool("FLOWPULSE_CREATE_TOPICS", true);
+        int partitions = env.integer("FLOWPULSE_TOPIC_PARTITIONS", 3, 1);
+        int replication = env.integer("FLOWPULSE_TOPIC_REPLICATION", 1, 1);
+        Duration retention = env.duration("FLOWPULSE_RAW_RETENTION", Duration.ofDays(7));
+        env.check();
+        if (!create) {
+            return Set.of();
+        }
+        return ensure(adminProps, plan(topics, partitions, (short) replication, retention.toMillis()));
+    }
 
     /** What to create: one entry per topic. */
     public static List<NewTopic> plan(Topics topics, int partitions, short replication, long rawRetentionMs) {
