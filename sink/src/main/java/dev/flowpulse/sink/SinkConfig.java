@@ -1,0 +1,108 @@
+package dev.flowpulse.sink;
+
+import dev.flowpulse.contract.EnvReader;
+import dev.flowpulse.contract.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Everything the sink needs, read once from the environment.
+ *
+ * <p>{@code KAFKA_*} variables pass straight through to the consumer ({@code KAFKA_BOOTSTRAP_SERVERS}
+ * is required); {@link #consumerProperties()} then applies the settings the sink owns. Immutable:
+ * the Kafka properties are copied in and out. {@link #toString()} names the Kafka property keys
+ * but never their values (they may hold credentials).
+ *
+ * @param kafka                  client properties from {@code KAFKA_*}
+ * @param topics                 topic names ({@code FLOWPULSE_TOPIC_*})
+ * @param httpHost               {@code FLOWPULSE_SINK_HTTP_HOST}, default {@code 0.0.0.0}
+ * @param httpPort               {@code FLOWPULSE_SINK_HTTP_PORT}, default 9400 (0 = any free port)
+ * @param pollTimeout            {@code FLOWPULSE_SINK_POLL_TIMEOUT}, default 500ms
+ * @param partitionCheckInterval {@code FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL}, default 30s: how
+ *                               often the sink looks for partitions added to the totals topics
+ */
+public record SinkConfig(Properties kafka, Topics topics, String httpHost, int httpPort, Duration pollTimeout,
+        Duration partitionCheckInterval) {
+
+    public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
+    public static final int DEFAULT_HTTP_PORT = 9400;
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
+    public static final Duration DEFAULT_PARTITION_CHECK_INTERVAL = Duration.ofSeconds(30);
+
+    public SinkConfig {
+        kafka = copyOf(Objects.requireNonNull(kafka, "kafka"));
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(httpHost, "httpHost");
+        Objects.requireNonNull(pollTimeout, "pollTimeout");
+        Objects.requireNonNull(partitionCheckInterval, "partitionCheckInterval");
+    }
+
+    /** Reads the configuration; throws one {@link dev.flowpulse.contract.ConfigException} listing every problem. */
+    public static SinkConfig fromEnv(Map<String, String> env) {
+        EnvReader reader = new EnvReader(env);
+        reader.required("KAFKA_BOOTSTRAP_SERVERS");
+        Topics topics = Topics.fromEnv(reader);
+        String host = reader.string("FLOWPULSE_SINK_HTTP_HOST", DEFAULT_HTTP_HOST);
+        int port = reader.integer("FLOWPULSE_SINK_HTTP_PORT", DEFAULT_HTTP_PORT, 0);
+        if (port > 65535) {
+            reader.problem("FLOWPULSE_SINK_HTTP_PORT must be <= 65535, got " + port);
+        }
+        Duration pollTimeout = positive(reader, "FLOWPULSE_SINK_POLL_TIMEOUT", DEFAULT_POLL_TIMEOUT);
+        Duration partitionCheck = positive(reader, "FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL",
+                DEFAULT_PARTITION_CHECK_INTERVAL);
+        reader.check();
+        return new SinkConfig(EnvReader.kafkaProperties(env), topics, host, port, pollTimeout, partitionCheck);
+    }
+
+    private static Duration positive(EnvReader reader, String name, Duration defaultValue) {
+        Duration d = reader.duration(name, defaultValue);
+        if (d.isZero()) {
+            reader.problem(name + " must be greater than zero");
+            return defaultValue;
+        }
+        return d;
+    }
+
+    @Override
+    public Properties kafka() {
+        return copyOf(kafka);
+    }
+
+    /**
+     * The operator's {@code KAFKA_*} settings plus what the sink must own: raw bytes (records are
+     * decoded, and bad ones counted, by the sink itself), only committed transactions, and no
+     * consumer group: the sink assigns every partition itself and never commits offsets, because it
+     * re-reads the compacted tables from the beginning on every start. It never auto-creates a
+     * topic either: a totals topic created by a metadata request would not be compacted.
+     */
+    public Properties consumerProperties() {
+        Properties props = kafka();
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "flowpulse-sink");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        return props;
+    }
+
+    @Override
+    public String toString() {
+        return "SinkConfig[kafkaKeys=" + new TreeSet<>(kafka.stringPropertyNames()) + ", topics=" + topics
+                + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", pollTimeout=" + pollTimeout
+                + ", partitionCheckInterval=" + partitionCheckInterval + "]";
+    }
+
+    private static Properties copyOf(Properties source) {
+        Properties copy = new Properties();
+        copy.putAll(source);
+        return copy;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.flowpulse.sink;
+
+import dev.flowpulse.runtime.MetricsHttpServer.Health;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the totals topics as Prometheus metrics: registers a {@link TotalsCollector} on the
+ * registry's client_java registry, and runs one {@link TotalsConsumer} thread that rebuilds the
+ * {@link TotalsTable} from the beginning of the compacted topics and then follows them.
+ *
+ * <p>Lifecycle: {@link #start} (once; returns at once), {@link #close} (idempotent; stops the
+ * consumer, waits up to 10 s, and removes the sink's metrics from the registry so a new sink can
+ * use the same registry). The HTTP endpoint is not part of the service: {@code SinkMain} or the
+ * local launcher serves the registry with {@code MetricsHttpServer} and {@link #health}.
+ * Thread safe.
+ */
+public final class SinkService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SinkService.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    private final SinkConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final Function<Properties, Consumer<byte[], byte[]>> consumerFactory;
+    private final TotalsTable table = new TotalsTable();
+    private final TotalsCollector collector = new TotalsCollector(table);
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile TotalsConsumer loop;
+    private volatile Thread thread;
+    private volatile SinkMetrics metrics;
+
+    public SinkService(SinkConfig config, PrometheusMeterRegistry registry) {
+        this(config, registry, KafkaConsumer::new);
+    }
+
+    /** For tests: the consumer comes from {@code consumerFactory} (given {@link SinkConfig#consumerProperties()}). */
+    SinkService(SinkConfig config, PrometheusMeterRegistry registry,
+            Function<Properties, Consumer<byte[], byte[]>> consumerFactory) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.consumerFactory = Objects.requireNonNull(consumerFactory, "consumerFactory");
+    }
+
+    /** Registers the metrics and starts the consumer thread; does not wait for Kafka. */
+    public synchronized void start() {
+        if (closed.get() || !started.compareAndSet(false, true)) {
+            throw new IllegalStateException("SinkService can be started once");
+        }
+        List<String> topics = List.of(config.topics().stateTotals(), config.topics().finishedTotals());
+        registry.getPrometheusRegistry().register(collector);
+        metrics = new SinkMetrics(registry, topics, table, this::caughtUp, this::lagRecords);
+        loop = new TotalsConsumer(consumerFactory.apply(config.consumerProperties()), topics, config.pollTimeout(),
+                config.partitionCheckInterval(), new TotalsRecordDecoder(topics.get(0), topics.get(1)), table, metrics);
+        thread = new Thread(loop, "flowpulse-sink-consumer");
+        thread.setDaemon(true);
+        thread.start();
+        log.info("Sink started: serving {} and {} as Prometheus metrics", topics.get(0), topics.get(1));
+    }
+
+    /** True once every partition has been read up to the end offset it had when the sink started. */
+    public boolean caughtUp() {
+        TotalsConsumer l = loop;
+        return l != null && l.caughtUp();
+    }
+
+    /** UP only while the consumer thread runs and has caught up: before that, {@code /metrics} would under-report. */
+    public Health health() {
+        Thread t = thread;
+        TotalsConsumer l = loop;
+        if (closed.get()) {
+            return Health.unhealthy("sink is closed");
+        }
+        if (t == null || l == null) {
+            return Health.unhealthy("sink is not started");
+        }
+        if (l.failure() != null) {
+            return Health.unhealthy("totals consumer failed: " + l.failure().getClass().getSimpleName());
+        }
+        if (!t.isAlive()) {
+            return Health.unhealthy("totals consumer thread is not running");
+        }
+        if (!l.caughtUp()) {
+            return Health.unhealthy("catching up on the totals topics");
+        }
+        return Health.healthy();
+    }
+
+    /** Blocks until the consumer thread ends: after {@link #close}, or when it failed. */
+    public void join() throws InterruptedException {
+        Thread t = thread;
+        if (t != null) {
+            t.join();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        TotalsConsumer l = loop;
+        Thread t = thread;
+        if (l != null) {
+            l.stop();
+            try {
+                t.join(CLOSE_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                log.warn("Totals consumer did not stop within {}", CLOSE_WAIT);
+            }
+            registry.getPrometheusRegistry().unregister(collector);
+            metrics.close();
+        }
+        log.info("Sink closed");
+    }
+
+    private double lagRecords() {
+        TotalsConsumer l = loop;
+        return l == null ? Double.NaN : l.lagRecords();
+    }
+}

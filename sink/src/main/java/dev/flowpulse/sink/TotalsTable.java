@@ -1,0 +1,71 @@
+package dev.flowpulse.sink;
+
+import dev.flowpulse.contract.DurationHistogram;
+import dev.flowpulse.contract.FinishedSeries;
+import dev.flowpulse.contract.StateSeries;
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The latest total per series, as read from the compacted totals topics: what {@code /metrics}
+ * serves. Values are absolute cumulative totals, not increments, so replaying a topic from the
+ * beginning rebuilds the same table.
+ *
+ * <p>Monotonicity guard: a counter must never go backwards, so a record carrying a lower total than
+ * the one held (which the topology never writes) is refused and the higher one kept; a histogram
+ * is refused if its count, sum or any bucket is lower. Series are never removed (tombstones are
+ * refused by the decoder for the same reason).
+ *
+ * <p>Thread safe: one consumer thread writes, scrapes read concurrently. A scrape sees each series'
+ * value atomically, but not necessarily all series from the same instant.
+ */
+public final class TotalsTable {
+
+    /** What happened to an offered total. */
+    public enum Outcome { APPLIED, NON_MONOTONIC }
+
+    private final ConcurrentHashMap<StateSeries, Long> states = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<FinishedSeries, DurationHistogram> finished = new ConcurrentHashMap<>();
+
+    public Outcome putStateCount(StateSeries series, long count) {
+        boolean[] refused = {false};
+        states.merge(series, count, (held, offered) -> {
+            refused[0] = offered < held;
+            return refused[0] ? held : offered;
+        });
+        return refused[0] ? Outcome.NON_MONOTONIC : Outcome.APPLIED;
+    }
+
+    public Outcome putFinished(FinishedSeries series, DurationHistogram histogram) {
+        boolean[] refused = {false};
+        finished.merge(series, histogram, (held, offered) -> {
+            refused[0] = goesBackwards(held, offered);
+            return refused[0] ? held : offered;
+        });
+        return refused[0] ? Outcome.NON_MONOTONIC : Outcome.APPLIED;
+    }
+
+    /** True if any of the Prometheus series derived from {@code next} would be lower than from {@code held}. */
+    static boolean goesBackwards(DurationHistogram held, DurationHistogram next) {
+        if (next.count() < held.count() || next.sumSeconds() < held.sumSeconds()) {
+            return true;
+        }
+        for (int i = 0; i < held.counts().length; i++) {
+            if (next.counts()[i] < held.counts()[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A live, unmodifiable view (weakly consistent iteration). */
+    public Map<StateSeries, Long> stateCounts() {
+        return Collections.unmodifiableMap(states);
+    }
+
+    /** A live, unmodifiable view (weakly consistent iteration). */
+    public Map<FinishedSeries, DurationHistogram> finishedHistograms() {
+        return Collections.unmodifiableMap(finished);
+    }
+}
