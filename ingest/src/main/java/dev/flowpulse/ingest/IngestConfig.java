@@ -1,0 +1,159 @@
+package dev.flowpulse.ingest;
+
+import dev.flowpulse.contract.EnvReader;
+import dev.flowpulse.contract.Secret;
+import dev.flowpulse.contract.Topics;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Everything ingest needs, read once from the environment.
+ *
+ * <p>Prefect settings use Prefect's own variable names, so an existing Prefect profile works as is.
+ * {@code KAFKA_*} variables pass straight through to the producer ({@code KAFKA_BOOTSTRAP_SERVERS}
+ * is required); the publisher then applies what ingest must own (idempotence, {@code acks=all},
+ * serializers). Immutable. {@link #toString()} shows neither the credentials nor Kafka property
+ * values (they may hold SASL passwords).
+ *
+ * @param apiUrl        {@code PREFECT_API_URL} (required), trailing slash removed
+ * @param apiKey        {@code PREFECT_API_KEY}, Prefect Cloud; null when unset
+ * @param authString    {@code PREFECT_API_AUTH_STRING}, self-hosted basic auth ({@code user:pass}); null when unset
+ * @param cloudApiUrl   {@code PREFECT_CLOUD_API_URL}, default {@value #DEFAULT_CLOUD_API_URL}
+ * @param workspace     {@code FLOWPULSE_WORKSPACE}; default: the workspace id of a Cloud URL, else host:port
+ * @param backfill      {@code FLOWPULSE_INGEST_BACKFILL}, default true: ask the server to replay stored events
+ * @param lookback      {@code FLOWPULSE_INGEST_LOOKBACK}, default 15m: {@code occurred.since} on the first connect
+ * @param reconnectMin  {@code FLOWPULSE_INGEST_RECONNECT_MIN}, default 500ms: first backoff ceiling
+ * @param reconnectMax  {@code FLOWPULSE_INGEST_RECONNECT_MAX}, default 30s: backoff cap, and the wait after an auth failure
+ * @param pingInterval  {@code FLOWPULSE_INGEST_PING_INTERVAL}, default 20s; silence for two intervals ends the connection
+ * @param kafka         producer properties from {@code KAFKA_*}
+ * @param topics        topic names ({@code FLOWPULSE_TOPIC_*})
+ * @param httpHost      {@code FLOWPULSE_INGEST_HTTP_HOST}, default {@code 0.0.0.0}
+ * @param httpPort      {@code FLOWPULSE_INGEST_HTTP_PORT}, default 9401 (0 = any free port)
+ */
+public record IngestConfig(URI apiUrl, Secret apiKey, Secret authString, URI cloudApiUrl, String workspace,
+        boolean backfill, Duration lookback, Duration reconnectMin, Duration reconnectMax, Duration pingInterval,
+        Properties kafka, Topics topics, String httpHost, int httpPort) {
+
+    public static final String DEFAULT_CLOUD_API_URL = "https://api.prefect.cloud/api";
+    public static final Duration DEFAULT_LOOKBACK = Duration.ofMinutes(15);
+    public static final Duration DEFAULT_RECONNECT_MIN = Duration.ofMillis(500);
+    public static final Duration DEFAULT_RECONNECT_MAX = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(20);
+    public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
+    public static final int DEFAULT_HTTP_PORT = 9401;
+
+    private static final Pattern CLOUD_WORKSPACE = Pattern.compile("/accounts/[^/]+/workspaces/([^/]+)");
+
+    public IngestConfig {
+        Objects.requireNonNull(apiUrl, "apiUrl");
+        Objects.requireNonNull(cloudApiUrl, "cloudApiUrl");
+        Objects.requireNonNull(workspace, "workspace");
+        Objects.requireNonNull(lookback, "lookback");
+        Objects.requireNonNull(reconnectMin, "reconnectMin");
+        Objects.requireNonNull(reconnectMax, "reconnectMax");
+        Objects.requireNonNull(pingInterval, "pingInterval");
+        kafka = copyOf(Objects.requireNonNull(kafka, "kafka"));
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(httpHost, "httpHost");
+    }
+
+    /** Reads the configuration; throws one {@link dev.flowpulse.contract.ConfigException} listing every problem. */
+    public static IngestConfig fromEnv(Map<String, String> env) {
+        EnvReader reader = new EnvReader(env);
+        reader.required("PREFECT_API_URL");
+        URI apiUrl = reader.httpUrl("PREFECT_API_URL", null);
+        URI cloudApiUrl = reader.httpUrl("PREFECT_CLOUD_API_URL", DEFAULT_CLOUD_API_URL);
+        Secret apiKey = reader.secret("PREFECT_API_KEY");
+        Secret authString = reader.secret("PREFECT_API_AUTH_STRING");
+        boolean cloud = apiUrl != null && cloudApiUrl != null && isCloud(apiUrl, cloudApiUrl);
+        if (cloud && apiKey == null && authString == null) {
+            reader.problem("PREFECT_API_KEY is required when PREFECT_API_URL is a Prefect Cloud URL (starts with "
+                    + cloudApiUrl + ")");
+        }
+        String workspace = reader.string("FLOWPULSE_WORKSPACE", apiUrl == null ? "" : defaultWorkspace(apiUrl, cloud));
+        boolean backfill = reader.bool("FLOWPULSE_INGEST_BACKFILL", true);
+        Duration lookback = reader.duration("FLOWPULSE_INGEST_LOOKBACK", DEFAULT_LOOKBACK);
+        Duration reconnectMin = positive(reader, "FLOWPULSE_INGEST_RECONNECT_MIN", DEFAULT_RECONNECT_MIN);
+        Duration reconnectMax = positive(reader, "FLOWPULSE_INGEST_RECONNECT_MAX", DEFAULT_RECONNECT_MAX);
+        if (reconnectMax.compareTo(reconnectMin) < 0) {
+            reader.problem("FLOWPULSE_INGEST_RECONNECT_MAX (" + reconnectMax
+                    + ") must not be below FLOWPULSE_INGEST_RECONNECT_MIN (" + reconnectMin + ")");
+        }
+        Duration pingInterval = positive(reader, "FLOWPULSE_INGEST_PING_INTERVAL", DEFAULT_PING_INTERVAL);
+        reader.required("KAFKA_BOOTSTRAP_SERVERS");
+        Topics topics = Topics.fromEnv(reader);
+        String httpHost = reader.string("FLOWPULSE_INGEST_HTTP_HOST", DEFAULT_HTTP_HOST);
+        int httpPort = reader.integer("FLOWPULSE_INGEST_HTTP_PORT", DEFAULT_HTTP_PORT, 0);
+        if (httpPort > 65535) {
+            reader.problem("FLOWPULSE_INGEST_HTTP_PORT must be <= 65535, got " + httpPort);
+        }
+        reader.check();
+        return new IngestConfig(apiUrl, apiKey, authString, cloudApiUrl, workspace, backfill, lookback,
+                reconnectMin, reconnectMax, pingInterval, EnvReader.kafkaProperties(env), topics, httpHost, httpPort);
+    }
+
+    /** Prefect Cloud mode, decided like the Python client: the API URL starts with the Cloud API URL. */
+    public boolean cloud() {
+        return isCloud(apiUrl, cloudApiUrl);
+    }
+
+    @Override
+    public Properties kafka() {
+        return copyOf(kafka);
+    }
+
+    static boolean isCloud(URI apiUrl, URI cloudApiUrl) {
+        return apiUrl.toString().startsWith(cloudApiUrl.toString());
+    }
+
+    /** {@code .../accounts/<a>/workspaces/<w>} → {@code <w>} for Cloud; otherwise the server's host[:port]. */
+    static String defaultWorkspace(URI apiUrl, boolean cloud) {
+        if (cloud && apiUrl.getPath() != null) {
+            Matcher m = CLOUD_WORKSPACE.matcher(apiUrl.getPath());
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        return apiUrl.getPort() < 0 ? apiUrl.getHost() : apiUrl.getHost() + ":" + apiUrl.getPort();
+    }
+
+    private static Duration positive(EnvReader reader, String name, Duration defaultValue) {
+        Duration d = reader.duration(name, defaultValue);
+        if (d.isZero()) {
+            reader.problem(name + " must be greater than zero");
+            return defaultValue;
+        }
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return "IngestConfig[apiUrl=" + withoutUserInfo(apiUrl) + ", cloud=" + cloud() + ", apiKey=" + present(apiKey)
+                + ", authString=" + present(authString) + ", cloudApiUrl=" + cloudApiUrl
+                + ", workspace=" + workspace + ", backfill=" + backfill + ", lookback=" + lookback
+                + ", reconnectMin=" + reconnectMin + ", reconnectMax=" + reconnectMax
+                + ", pingInterval=" + pingInterval + ", kafkaKeys=" + new TreeSet<>(kafka.stringPropertyNames())
+                + ", topics=" + topics + ", httpHost=" + httpHost + ", httpPort=" + httpPort + "]";
+    }
+
+    /** A URL may carry {@code user:pass@}; never print it. */
+    static String withoutUserInfo(URI uri) {
+        return uri.getUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getRawUserInfo() + "@", "****@");
+    }
+
+    private static String present(Secret secret) {
+        return secret == null ? "unset" : "****";
+    }
+
+    private static Properties copyOf(Properties source) {
+        Properties copy = new Properties();
+        copy.putAll(source);
+        return copy;
+    }
+}

@@ -1,0 +1,207 @@
+package dev.flowpulse.ingest.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowpulse.contract.DeadLetters;
+import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.Topics;
+import dev.flowpulse.ingest.IngestConfig;
+import dev.flowpulse.ingest.IngestMetrics;
+import dev.flowpulse.ingest.LogCapture;
+import dev.flowpulse.ingest.Poll;
+import dev.flowpulse.ingest.publish.RawEventPublisher;
+import dev.flowpulse.simulator.PrefectSimulator;
+import dev.flowpulse.simulator.Scenario;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The subscriber against the Prefect simulator (the real websocket protocol), with Kafka replaced
+ * by a {@link MockProducer}: handshake, backfill plus live delivery, reconnects, auth failures.
+ */
+@Timeout(60)
+class EventSubscriberIT {
+
+    private static final String AUTH_STRING = "admin:sim-pass-7f3e";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final MockProducer<String, byte[]> producer =
+            new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private PrefectSimulator simulator;
+    private EventSubscriber subscriber;
+
+    @AfterEach
+    void stop() {
+        if (subscriber != null) {
+            subscriber.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    private EventSubscriber subscriber(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PREFECT_API_URL", simulator.apiUrl().toString());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "unused:9092");
+        env.put("FLOWPULSE_INGEST_RECONNECT_MIN", "20ms");
+        env.put("FLOWPULSE_INGEST_RECONNECT_MAX", "300ms");
+        env.putAll(overrides);
+        IngestConfig config = IngestConfig.fromEnv(env);
+        subscriber = new EventSubscriber(config, new RawEventPublisher(producer, config.topics(), config.workspace()),
+                new IngestMetrics(registry), Clock.systemUTC());
+        return subscriber;
+    }
+
+    private static Scenario scenario(long seed, int runs) {
+        // Every event lies within Scenario.SPAN (10 min) after the start: all in the past, all backfillable.
+        return Scenario.generate(seed, runs, Instant.now().minus(Scenario.SPAN).minusSeconds(30));
+    }
+
+    private static Set<String> ids(List<ObjectNode> events) {
+        return events.stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+    }
+
+    private List<String> publishedIds() {
+        return producer.history().stream().filter(r -> r.topic().equals(Topics.RAW_EVENTS))
+                .map(r -> DeadLetters.get(r.headers(), Headers.EVENT_ID)).toList();
+    }
+
+    private double connects(String outcome) {
+        return registry.get("flowpulse.ingest.connects").tag("outcome", outcome).counter().count();
+    }
+
+    @Test
+    void shouldPublishBackfilledAndLiveEventsOnce() throws Exception {
+        simulator = PrefectSimulator.builder().authString(AUTH_STRING).build().start();
+        List<ObjectNode> events = scenario(11, 8).events();
+        int half = events.size() / 2;
+        simulator.publish(events.subList(0, half));
+        subscriber(Map.of("PREFECT_API_AUTH_STRING", AUTH_STRING)).start();
+
+        Poll.until("the subscription", WAIT, () -> subscriber.subscribed() && simulator.activeSubscribers() == 1);
+        simulator.publish(events.subList(half, events.size()));
+
+        Poll.until("every event", WAIT, () -> Set.copyOf(publishedIds()).equals(ids(events)),
+                () -> publishedIds().size() + " of " + events.size());
+        assertThat(publishedIds()).hasSize(events.size());
+        assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isEqualTo(1);
+        assertThat(subscriber.url().toString()).isEqualTo(simulator.apiUrl().toString().replace("http://", "ws://") + "/events/out");
+    }
+
+    @Test
+    void shouldResubscribeAfterADroppedConnectionWithoutRepublishing() throws Exception {
+        simulator = PrefectSimulator.builder().authString(AUTH_STRING).build().start();
+        List<ObjectNode> events = scenario(12, 9).events();
+        int third = events.size() / 3;
+        simulator.publish(events.subList(0, third));
+        subscriber(Map.of("PREFECT_API_AUTH_STRING", AUTH_STRING)).start();
+        Poll.until("the first third", WAIT, () -> publishedIds().size() == third);
+
+        simulator.dropConnections();
+        simulator.publish(events.subList(third, 2 * third)); // while (probably) disconnected: comes by backfill
+        Poll.until("a second subscription", WAIT,
+                () -> connects(IngestMetrics.CONNECT_SUCCESS) >= 2 && simulator.activeSubscribers() == 1);
+        simulator.publish(events.subList(2 * third, events.size()));
+
+        Poll.until("every event", WAIT, () -> Set.copyOf(publishedIds()).equals(ids(events)),
+                () -> publishedIds().size() + " of " + events.size());
+        // The replay from cursor - 1 min re-delivers the tail of the first third: skipped, not republished.
+        assertThat(publishedIds()).hasSize(events.size());
+    }
+
+    @Test
+    void shouldReconnectWhenTheServerClosesCleanly() throws Exception {
+        simulator = PrefectSimulator.builder().build().start();
+        List<ObjectNode> events = scenario(13, 3).events();
+        subscriber(Map.of()).start();
+        Poll.until("the subscription", WAIT, () -> simulator.activeSubscribers() == 1);
+
+        simulator.closeConnections(1000, "server shutting down");
+
+        Poll.until("a second subscription", WAIT,
+                () -> connects(IngestMetrics.CONNECT_SUCCESS) >= 2 && simulator.activeSubscribers() == 1);
+        simulator.publish(events);
+        Poll.until("every event", WAIT, () -> Set.copyOf(publishedIds()).equals(ids(events)));
+    }
+
+    @Test
+    void shouldStayConnectedWhileTheServerAnswersPings() throws Exception {
+        simulator = PrefectSimulator.builder().build().start();
+        subscriber(Map.of("FLOWPULSE_INGEST_PING_INTERVAL", "200ms")).start();
+        Poll.until("the subscription", WAIT, () -> subscriber.subscribed());
+
+        // Six ping intervals of silence apart from pongs: the silence limit is two.
+        long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
+        Poll.until("1.2 s connected", WAIT, () -> !subscriber.subscribed() || System.nanoTime() > until);
+
+        assertThat(subscriber.subscribed()).isTrue();
+        assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isEqualTo(1);
+        assertThat(connects(IngestMetrics.CONNECT_ERROR)).isZero();
+    }
+
+    @Test
+    void shouldKeepRetryingAWrongAuthStringWithoutLoggingIt() throws Exception {
+        simulator = PrefectSimulator.builder().authString(AUTH_STRING).build().start();
+        simulator.publish(scenario(14, 2).events());
+        String wrong = "admin:wrong-secret-91c2";
+        String wrongBase64 = Base64.getEncoder().encodeToString(wrong.getBytes(StandardCharsets.UTF_8));
+
+        try (LogCapture logs = new LogCapture()) {
+            subscriber(Map.of("PREFECT_API_AUTH_STRING", wrong)).start();
+            Poll.until("three rejected connects", WAIT, () -> connects(IngestMetrics.CONNECT_AUTH_FAILED) >= 3);
+            subscriber.close();
+
+            assertThat(producer.history()).isEmpty();
+            assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isZero();
+            assertThat(subscriber.subscribed()).isFalse();
+            assertThat(logs.text()).contains("Prefect rejected the event websocket credential (PREFECT_API_AUTH_STRING)")
+                    .doesNotContain(wrong, wrongBase64, "wrong-secret");
+        }
+    }
+
+    @Test
+    void shouldTreatAnAuthFailureMessageAsARejectedKey() throws Exception {
+        simulator = PrefectSimulator.builder().apiKey("pnu_the-right-key-000").build().start();
+        String wrongKey = "pnu_wrong-key-4b8d1";
+
+        try (LogCapture logs = new LogCapture()) {
+            subscriber(Map.of("PREFECT_API_KEY", wrongKey)).start();
+            Poll.until("two rejected connects", WAIT, () -> connects(IngestMetrics.CONNECT_AUTH_FAILED) >= 2);
+            subscriber.close();
+
+            assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isZero();
+            assertThat(logs.text()).contains("Prefect rejected the event websocket credential (PREFECT_API_KEY)")
+                    .doesNotContain(wrongKey, "wrong-key");
+        }
+    }
+
+    @Test
+    void shouldSubscribeWithTheRightApiKey() throws Exception {
+        simulator = PrefectSimulator.builder().apiKey("pnu_the-right-key-000").build().start();
+        List<ObjectNode> events = scenario(15, 2).events();
+        simulator.publish(events);
+
+        subscriber(Map.of("PREFECT_API_KEY", "pnu_the-right-key-000")).start();
+
+        Poll.until("every event", WAIT, () -> Set.copyOf(publishedIds()).equals(ids(events)));
+        assertThat(connects(IngestMetrics.CONNECT_AUTH_FAILED)).isZero();
+    }
+}

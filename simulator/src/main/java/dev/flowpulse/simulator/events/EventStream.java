@@ -1,0 +1,46 @@
+package dev.flowpulse.simulator.events;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The live fan-out: every published event is offered to every open {@link Subscription} in
+ * publish order (Prefect's in-memory messaging broker).
+ *
+ * <p>Thread safe.
+ */
+public final class EventStream {
+
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final AtomicLong droppedByClosed = new AtomicLong();
+
+    public Subscription subscribe(EventFilter filter, int backlog) {
+        Subscription subscription = new Subscription(filter, backlog);
+        subscriptions.add(subscription);
+        return subscription;
+    }
+
+    public void unsubscribe(Subscription subscription) {
+        subscription.close();
+        if (subscriptions.remove(subscription)) {
+            droppedByClosed.addAndGet(subscription.dropped());
+        }
+    }
+
+    public void publish(StoredEvent event) {
+        for (Subscription s : subscriptions) {
+            s.offer(event);
+        }
+    }
+
+    public int size() {
+        return subscriptions.size();
+    }
+
+    /** Events dropped because a subscriber's backlog was full, over the server's lifetime. */
+    public long droppedEvents() {
+        long open = subscriptions.stream().mapToLong(Subscription::dropped).sum();
+        return droppedByClosed.get() + open;
+    }
+}

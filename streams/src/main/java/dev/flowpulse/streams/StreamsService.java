@@ -1,0 +1,119 @@
+package dev.flowpulse.streams;
+
+import dev.flowpulse.runtime.MetricsHttpServer.Health;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link FlowRunTopology} in a {@link KafkaStreams} client, exactly once, and reports its health.
+ *
+ * <p>Lifecycle: {@link #start()} returns at once (Streams runs its own threads); {@link #close()}
+ * is idempotent and waits at most {@link #CLOSE_TIMEOUT}. On an uncaught exception the client is
+ * shut down ({@code SHUTDOWN_CLIENT}: a replaced thread would hit the same record again) and health
+ * turns DOWN; the process's fate is {@code main}'s decision ({@link #awaitTermination}, {@link #failure()}).
+ * Thread safe.
+ */
+public final class StreamsService implements AutoCloseable {
+
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
+
+    private final StreamsServiceConfig config;
+    private final MeterRegistry registry;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private boolean closed;
+
+    public StreamsService(StreamsServiceConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    public synchronized void start() {
+        if (streams != null || closed) {
+            throw new IllegalStateException("StreamsService can be started once");
+        }
+        Topology topology = new FlowRunTopology(config.topics(), config.topology(), StreamsProperties.of(config),
+                new StreamsCounters(registry)).get();
+        streams = new KafkaStreams(topology, StreamsProperties.of(config));
+        streams.setStateListener(this::onStateChange);
+        streams.setUncaughtExceptionHandler(e -> {
+            failure.compareAndSet(null, e);
+            log.error("Stream thread died; shutting the streams client down", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        log.info("Starting streams application {} reading {} (window {} + grace {}, run-state retention {})",
+                config.applicationId(), config.topics().rawEvents(), config.topology().windowSize(),
+                config.topology().windowGrace(), config.topology().runStateRetention());
+        streams.start();
+    }
+
+    private void onStateChange(KafkaStreams.State next, KafkaStreams.State previous) {
+        log.info("Streams state {} -> {}", previous, next);
+        if (next == KafkaStreams.State.ERROR || next == KafkaStreams.State.NOT_RUNNING) {
+            terminated.countDown();
+        }
+    }
+
+    /** UP while Streams is RUNNING or REBALANCING; DOWN before start, after a failure and once closed. */
+    public Health health() {
+        Throwable error = failure.get();
+        if (error != null) {
+            return Health.unhealthy("stream thread failed: " + error.getClass().getSimpleName());
+        }
+        KafkaStreams.State state = state().orElse(null);
+        if (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING) {
+            return Health.healthy();
+        }
+        return Health.unhealthy("streams state " + (state == null ? "NOT_STARTED" : state));
+    }
+
+    /** Empty before {@link #start()}. Never blocks, also not while {@link #close()} runs. */
+    public Optional<KafkaStreams.State> state() {
+        KafkaStreams current = streams;
+        return current == null ? Optional.empty() : Optional.of(current.state());
+    }
+
+    /** The exception that stopped the client, if one did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** Waits until the client stopped (closed or failed); false on timeout. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (streams == null) {
+            terminated.countDown();
+            return;
+        }
+        log.info("Closing streams application {}", config.applicationId());
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            log.warn("Streams did not close within {}", CLOSE_TIMEOUT);
+        }
+        streamsMetrics.close();
+        terminated.countDown();
+    }
+}

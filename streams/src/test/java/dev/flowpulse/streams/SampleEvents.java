@@ -1,0 +1,109 @@
+package dev.flowpulse.streams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowpulse.contract.FlowRunEvent;
+import dev.flowpulse.contract.FlowRunEventParser;
+import dev.flowpulse.contract.ParsedEvent;
+import dev.flowpulse.testkit.PrefectSamples;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Real Prefect samples and variants derived from copies of them (other run ids, event ids,
+ * timestamps; for retries the standard state names of Prefect README §1.3). Never a hand-made shape.
+ */
+public final class SampleEvents {
+
+    /** Run ids from prefect-samples/ids.json. */
+    public static final String CRIMSON_FOX = "019df237-3ef6-7325-90c1-a510f37f3369";
+    public static final String BRAVE_OTTER = "019df209-a897-73d0-a12b-02126e455ed4";
+    public static final String LIVELY_HERON = "019df2b2-d09b-70d7-a12a-f125b20fb2db";
+    public static final String POLITE_LEMUR = "019df2f2-ebd2-7d3c-8fe8-ec1de53c9a25";
+    public static final String WORKSPACE = "test-workspace";
+
+    private SampleEvents() {}
+
+    /** Scheduled, Pending, Submitting, Running, Completed of crimson-fox, fresh copies. */
+    public static List<ObjectNode> crimsonFoxLifecycle() {
+        List<ObjectNode> events = new ArrayList<>();
+        PrefectSamples.json("events/flow-run-lifecycle-crimson-fox.json").forEach(e -> events.add((ObjectNode) e));
+        return events;
+    }
+
+    /** A fresh copy of {@code events/flow-run-<stateName>.json}. */
+    public static ObjectNode sample(String stateName) {
+        return (ObjectNode) PrefectSamples.event(stateName);
+    }
+
+    /** A copy of {@code sample} for another run, with its own event id and state time. */
+    public static ObjectNode derive(JsonNode sample, String runId, String eventId, Instant occurred) {
+        ObjectNode copy = sample.deepCopy();
+        ObjectNode resource = (ObjectNode) copy.get("resource");
+        resource.put("prefect.resource.id", FlowRunEventParser.FLOW_RUN_RESOURCE_PREFIX + runId);
+        copy.put("id", eventId);
+        return at(copy, occurred);
+    }
+
+    /** A copy of {@code sample} at another time (state-timestamp label and received follow). */
+    public static ObjectNode at(JsonNode sample, Instant occurred) {
+        ObjectNode copy = sample.deepCopy();
+        copy.put("occurred", occurred.toString());
+        copy.put("received", occurred.plusMillis(12).toString());
+        ObjectNode resource = (ObjectNode) copy.get("resource");
+        if (resource.has("prefect.state-timestamp")) {
+            resource.put("prefect.state-timestamp", occurred.toString().replace("Z", "+00:00"));
+        }
+        return copy;
+    }
+
+    /** Prefect's standard name for a state of the same type (e.g. AwaitingRetry is SCHEDULED, Retrying is RUNNING). */
+    public static ObjectNode named(JsonNode sample, String stateName) {
+        ObjectNode copy = sample.deepCopy();
+        copy.put("event", FlowRunEventParser.FLOW_RUN_EVENT_PREFIX + stateName);
+        ((ObjectNode) copy.get("resource")).put("prefect.state-name", stateName);
+        ((ObjectNode) copy.get("payload").get("validated_state")).put("name", stateName);
+        return copy;
+    }
+
+    /** A copy without the related resource of {@code role} (Prefect omits e.g. the deployment of ad-hoc runs). */
+    public static ObjectNode without(JsonNode sample, String role) {
+        ObjectNode copy = sample.deepCopy();
+        var related = copy.withArray("related");
+        for (int i = related.size() - 1; i >= 0; i--) {
+            if (role.equals(related.get(i).path("prefect.resource.role").asText())) {
+                related.remove(i);
+            }
+        }
+        return copy;
+    }
+
+    public static String runId(JsonNode event) {
+        return event.get("resource").get("prefect.resource.id").asText()
+                .substring(FlowRunEventParser.FLOW_RUN_RESOURCE_PREFIX.length());
+    }
+
+    public static Instant occurred(JsonNode event) {
+        return Instant.parse(event.get("occurred").asText());
+    }
+
+    public static byte[] bytes(JsonNode event) {
+        return event.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The parsed form, as the topology's parse step produces it. */
+    public static FlowRunEvent parsed(JsonNode event) {
+        ParsedEvent parsed = FlowRunEventParser.parse(event, WORKSPACE);
+        if (parsed instanceof ParsedEvent.StateChange change) {
+            return change.event();
+        }
+        throw new IllegalArgumentException("not a state change: " + parsed);
+    }
+
+    /** A recognisable UUIDv7-shaped event id for derived events. */
+    public static String eventId(int n) {
+        return String.format("019df300-0000-7000-8000-%012d", n);
+    }
+}

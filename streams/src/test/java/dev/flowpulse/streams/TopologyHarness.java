@@ -1,0 +1,128 @@
+package dev.flowpulse.streams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowpulse.contract.FinishedFlowRun;
+import dev.flowpulse.contract.FinishedSeries;
+import dev.flowpulse.contract.FinishedTotal;
+import dev.flowpulse.contract.FlowRunTransition;
+import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.JsonSerde;
+import dev.flowpulse.contract.StateSeries;
+import dev.flowpulse.contract.StateTotal;
+import dev.flowpulse.contract.Topics;
+import dev.flowpulse.contract.WindowKey;
+import dev.flowpulse.contract.WindowStats;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * {@link FlowRunTopology} in a {@link TopologyTestDriver}, built with the service's real streams
+ * properties (exactly once, explicit naming enforced), with typed access to every output topic.
+ */
+final class TopologyHarness implements AutoCloseable {
+
+    /** Raw records arrive with a processing-time timestamp far from event time, like a replay. */
+    static final Instant INGEST_TIME = Instant.parse("2026-06-01T00:00:00Z");
+    static final Instant WALL_CLOCK = Instant.parse("2026-06-01T00:00:00Z");
+
+    final Topics topics = Topics.defaults();
+    final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final Topology topology;
+    final TopologyTestDriver driver;
+    private final org.apache.kafka.streams.TestInputTopic<String, byte[]> raw;
+
+    TopologyHarness(Path stateDir) {
+        Properties props = properties(stateDir);
+        topology = new FlowRunTopology(topics, TopologySettings.defaults(), props, new StreamsCounters(registry)).get();
+        driver = new TopologyTestDriver(topology, props, WALL_CLOCK);
+        raw = driver.createInputTopic(topics.rawEvents(), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static Properties properties(Path stateDir) {
+        return StreamsProperties.of(StreamsServiceConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9",
+                "FLOWPULSE_STREAMS_APPLICATION_ID", "flowpulse-topology-test",
+                "FLOWPULSE_STATE_DIR", stateDir.toString())));
+    }
+
+    /** Pipes a Prefect event keyed by its flow-run id, with ingest's headers. */
+    void pipe(JsonNode event) {
+        pipe(SampleEvents.runId(event), SampleEvents.bytes(event));
+    }
+
+    void pipeAll(List<? extends JsonNode> events) {
+        events.forEach(this::pipe);
+    }
+
+    void pipe(String key, byte[] value) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Headers.WORKSPACE, SampleEvents.WORKSPACE.getBytes(StandardCharsets.UTF_8));
+        headers.add(Headers.SOURCE, "websocket".getBytes(StandardCharsets.UTF_8));
+        raw.pipeInput(new TestRecord<>(key, value, headers, INGEST_TIME));
+    }
+
+    void advanceWallClock(Duration by) {
+        driver.advanceWallClockTime(by);
+    }
+
+    List<FlowRunTransition> transitions() {
+        return driver.createOutputTopic(topics.states(), new StringDeserializer(),
+                JsonSerde.of(FlowRunTransition.class)).readValuesToList();
+    }
+
+    List<FinishedFlowRun> finishedRuns() {
+        return driver.createOutputTopic(topics.finishedRuns(), new StringDeserializer(),
+                JsonSerde.of(FinishedFlowRun.class)).readValuesToList();
+    }
+
+    Map<StateSeries, StateTotal> stateTotals() {
+        return driver.createOutputTopic(topics.stateTotals(), JsonSerde.of(StateSeries.class),
+                JsonSerde.of(StateTotal.class)).readKeyValuesToMap();
+    }
+
+    Map<FinishedSeries, FinishedTotal> finishedTotals() {
+        return driver.createOutputTopic(topics.finishedTotals(), JsonSerde.of(FinishedSeries.class),
+                JsonSerde.of(FinishedTotal.class)).readKeyValuesToMap();
+    }
+
+    Map<WindowKey, WindowStats> windowStats() {
+        return driver.createOutputTopic(topics.windowStats(), JsonSerde.of(WindowKey.class),
+                JsonSerde.of(WindowStats.class)).readKeyValuesToMap();
+    }
+
+    List<TestRecord<String, byte[]>> deadLetters() {
+        return driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList();
+    }
+
+    KeyValueStore<String, Object> runState() {
+        return driver.getKeyValueStore(FlowRunTopology.FLOW_RUN_STATE_STORE);
+    }
+
+    double counter(String name, String... tags) {
+        var counter = registry.find(name).tags(tags).counter();
+        return counter == null ? 0.0 : counter.count();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        registry.close();
+    }
+}
