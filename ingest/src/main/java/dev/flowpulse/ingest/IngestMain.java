@@ -4,7 +4,7 @@ import dev.flowpulse.contract.ConfigException;
 import dev.flowpulse.contract.EnvReader;
 import dev.flowpulse.runtime.MetricsHttpServer;
 import dev.flowpulse.runtime.TopicProvisioner;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import dev.flowpulse.runtime.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -37,7 +37,7 @@ public final class IngestMain {
             System.exit(1);
             return;
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = MeterRegistries.prometheus(env);
         IngestService service = new IngestService(config, registry);
         MetricsHttpServer http;
         try {

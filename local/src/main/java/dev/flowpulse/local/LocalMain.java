@@ -6,7 +6,7 @@ import dev.flowpulse.runtime.MetricsHttpServer;
 import dev.flowpulse.simulator.LiveTraffic;
 import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.testkit.EmbeddedKafkaBroker;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import dev.flowpulse.runtime.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
@@ -89,7 +89,7 @@ public final class LocalMain {
         }
         env.putIfAbsent("FLOWPULSE_STATE_DIR", home.resolve("streams-state").toString());
 
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = MeterRegistries.prometheus(env);
         Pipeline pipeline = Pipeline.start(env, registry);
         started.push(pipeline);
         MetricsHttpServer http = bind(host, port, registry, pipeline);

@@ -16,7 +16,7 @@ import dev.flowpulse.testkit.EmbeddedKafkaBroker;
 import dev.flowpulse.testkit.PrometheusText;
 import dev.flowpulse.testkit.PrometheusText.Sample;
 import dev.flowpulse.testkit.Promtool;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import dev.flowpulse.runtime.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,6 +48,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole path on real parts: the Prefect simulator (real websocket protocol) → ingest → an
@@ -55,7 +56,7 @@ import org.junit.jupiter.api.Timeout;
  * The expected values come from the simulator's seeded run plans, not from the events.
  *
  * <pre>
- * time ──▶ stored (backfill) │ live │ socket dropped │ live after reconnect │ redelivered + bad records on raw topic
+ * time ──▶ stored (backfill) │ live │ socket dropped │ live after reconnect ║ all counted │ redelivered + bad records on raw topic
  * </pre>
  */
 @Tag("e2e")
@@ -83,7 +84,7 @@ class PipelineEndToEndIT {
             env.put("PREFECT_API_URL", prefect.apiUrl().toString());
             env.put("FLOWPULSE_STATE_DIR", dir.resolve("state").toString());
             env.put("FLOWPULSE_TOPIC_PARTITIONS", "3");
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            PrometheusMeterRegistry registry = MeterRegistries.prometheus(env);
 
             try (Pipeline pipeline = Pipeline.start(env, registry);
                     MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, registry, pipeline::health)) {
@@ -91,25 +92,33 @@ class PipelineEndToEndIT {
                 prefect.publish(events.subList(third, 2 * third)); // live
                 prefect.dropConnections(); // a network drop: ingest reconnects and replays from its cursor
                 prefect.publish(events.subList(2 * third, events.size()));
-                redeliverAndPoisonTheRawTopic(broker, events);
 
                 Map<String, Double> expected = expectedSamples(scenario);
-                String text = awaitMetrics(http.metricsUri(), expected);
+                awaitMetrics(http.metricsUri(), expected);
+                LoggerFactory.getLogger(PipelineEndToEndIT.class).info("All {} expected samples scraped", expected.size());
 
+                // Once everything is counted: redeliver a terminal event straight to the raw topic
+                // (as a producer retry or an ingest restart would) and add two poison records.
+                redeliverAndPoisonTheRawTopic(broker, events);
+                await("redelivery dropped", () -> sum(scrape(http.metricsUri()), "flowpulse_streams_duplicates_dropped_total") >= 1);
+                await("poison records dead-lettered",
+                        () -> sum(scrape(http.metricsUri()), "flowpulse_streams_dead_letters_total") >= 2);
+                String text = scrape(http.metricsUri());
+
+                assertSamplesEqual(text, expected);
                 assertThat(prefectSeries(text, "prefect_flow_run_states_total"))
                         .as("no series beyond the scenario's").isEqualTo(keysOf(expected, "prefect_flow_run_states_total"));
+                assertThat(prefectSeries(text, "prefect_flow_runs_finished_total"))
+                        .isEqualTo(keysOf(expected, "prefect_flow_runs_finished_total"));
                 assertDurationSums(text, scenario);
                 Promtool.Result lint = Promtool.checkMetrics(text);
                 assertThat(lint.exitCode()).as(lint.output()).isZero();
                 assertThat(lint.output()).isBlank();
                 assertThat(deadLetterReasons(broker)).containsExactlyInAnyOrder(
                         FlowRunEventParser.MALFORMED_JSON, FlowRunEventParser.UNKNOWN_STATE_TYPE);
-                assertThat(PrometheusText.parse(text).stream()
-                        .filter(s -> s.name().equals("flowpulse_streams_duplicates_dropped_total"))
-                        .mapToDouble(Sample::value).sum()).as("the redelivered terminal event was dropped").isGreaterThanOrEqualTo(1);
 
                 // A brand-new sink rebuilds the same totals from the compacted topics.
-                PrometheusMeterRegistry fresh = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                PrometheusMeterRegistry fresh = MeterRegistries.prometheus(env);
                 try (SinkService second = new SinkService(SinkConfig.fromEnv(env), fresh)) {
                     second.start();
                     await("second sink caught up", second::caughtUp);
@@ -158,12 +167,26 @@ class PipelineEndToEndIT {
         return expected;
     }
 
+    private static String scrape(URI metrics) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot scrape " + metrics, e);
+        }
+    }
+
+    private static double sum(String text, String name) {
+        return PrometheusText.named(PrometheusText.parse(text), name).stream().mapToDouble(Sample::value).sum();
+    }
+
     private static String awaitMetrics(URI metrics, Map<String, Double> expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        String text = "";
+        String text;
         Map<String, Double> missing = expected;
         while (System.nanoTime() < deadline) {
-            text = HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+            text = scrape(metrics);
             missing = mismatches(text, expected);
             if (missing.isEmpty()) {
                 return text;

@@ -4,7 +4,7 @@ import dev.flowpulse.contract.ConfigException;
 import dev.flowpulse.contract.EnvReader;
 import dev.flowpulse.runtime.MetricsHttpServer;
 import dev.flowpulse.runtime.TopicProvisioner;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import dev.flowpulse.runtime.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +33,7 @@ public final class SinkMain {
             System.exit(2);
             return;
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = MeterRegistries.prometheus(env);
         SinkService service = new SinkService(config, registry);
         service.start();
         MetricsHttpServer http = MetricsHttpServer.start(config.httpHost(), config.httpPort(), registry, service::health);

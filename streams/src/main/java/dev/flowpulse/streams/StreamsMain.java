@@ -4,7 +4,7 @@ import dev.flowpulse.contract.ConfigException;
 import dev.flowpulse.contract.EnvReader;
 import dev.flowpulse.runtime.MetricsHttpServer;
 import dev.flowpulse.runtime.TopicProvisioner;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import dev.flowpulse.runtime.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class StreamsMain {
             return;
         }
         log.info("Starting flowpulse streams with {}", config);
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = MeterRegistries.prometheus(env);
         StreamsService service = new StreamsService(config, registry);
         service.start();
         MetricsHttpServer http = MetricsHttpServer.start(config.httpHost(), config.httpPort(), registry, service::health);
