@@ -98,6 +98,16 @@ public final class EnvReader {
         return d;
     }
 
+    /** As {@link #duration}, and zero is a problem too (timeouts, intervals). */
+    public Duration positiveDuration(String name, Duration defaultValue) {
+        Duration d = duration(name, defaultValue);
+        if (d.isZero()) {
+            problems.add(name + " must be greater than zero");
+            return defaultValue;
+        }
+        return d;
+    }
+
     /** An absolute http(s) URL; a trailing slash is removed. */
     public URI httpUrl(String name, String defaultValue) {
         String v = string(name, defaultValue);

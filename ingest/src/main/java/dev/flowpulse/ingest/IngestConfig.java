@@ -79,13 +79,13 @@ public record IngestConfig(URI apiUrl, Secret apiKey, Secret authString, URI clo
         String workspace = reader.string("FLOWPULSE_WORKSPACE", apiUrl == null ? "" : defaultWorkspace(apiUrl, cloud));
         boolean backfill = reader.bool("FLOWPULSE_INGEST_BACKFILL", true);
         Duration lookback = reader.duration("FLOWPULSE_INGEST_LOOKBACK", DEFAULT_LOOKBACK);
-        Duration reconnectMin = positive(reader, "FLOWPULSE_INGEST_RECONNECT_MIN", DEFAULT_RECONNECT_MIN);
-        Duration reconnectMax = positive(reader, "FLOWPULSE_INGEST_RECONNECT_MAX", DEFAULT_RECONNECT_MAX);
+        Duration reconnectMin = reader.positiveDuration("FLOWPULSE_INGEST_RECONNECT_MIN", DEFAULT_RECONNECT_MIN);
+        Duration reconnectMax = reader.positiveDuration("FLOWPULSE_INGEST_RECONNECT_MAX", DEFAULT_RECONNECT_MAX);
         if (reconnectMax.compareTo(reconnectMin) < 0) {
             reader.problem("FLOWPULSE_INGEST_RECONNECT_MAX (" + reconnectMax
                     + ") must not be below FLOWPULSE_INGEST_RECONNECT_MIN (" + reconnectMin + ")");
         }
-        Duration pingInterval = positive(reader, "FLOWPULSE_INGEST_PING_INTERVAL", DEFAULT_PING_INTERVAL);
+        Duration pingInterval = reader.positiveDuration("FLOWPULSE_INGEST_PING_INTERVAL", DEFAULT_PING_INTERVAL);
         reader.required("KAFKA_BOOTSTRAP_SERVERS");
         Topics topics = Topics.fromEnv(reader);
         String httpHost = reader.string("FLOWPULSE_INGEST_HTTP_HOST", DEFAULT_HTTP_HOST);
@@ -121,15 +121,6 @@ public record IngestConfig(URI apiUrl, Secret apiKey, Secret authString, URI clo
             }
         }
         return apiUrl.getPort() < 0 ? apiUrl.getHost() : apiUrl.getHost() + ":" + apiUrl.getPort();
-    }
-
-    private static Duration positive(EnvReader reader, String name, Duration defaultValue) {
-        Duration d = reader.duration(name, defaultValue);
-        if (d.isZero()) {
-            reader.problem(name + " must be greater than zero");
-            return defaultValue;
-        }
-        return d;
     }
 
     @Override

@@ -52,20 +52,11 @@ public record SinkConfig(Properties kafka, Topics topics, String httpHost, int h
         if (port > 65535) {
             reader.problem("FLOWPULSE_SINK_HTTP_PORT must be <= 65535, got " + port);
         }
-        Duration pollTimeout = positive(reader, "FLOWPULSE_SINK_POLL_TIMEOUT", DEFAULT_POLL_TIMEOUT);
-        Duration partitionCheck = positive(reader, "FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL",
+        Duration pollTimeout = reader.positiveDuration("FLOWPULSE_SINK_POLL_TIMEOUT", DEFAULT_POLL_TIMEOUT);
+        Duration partitionCheck = reader.positiveDuration("FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL",
                 DEFAULT_PARTITION_CHECK_INTERVAL);
         reader.check();
         return new SinkConfig(EnvReader.kafkaProperties(env), topics, host, port, pollTimeout, partitionCheck);
-    }
-
-    private static Duration positive(EnvReader reader, String name, Duration defaultValue) {
-        Duration d = reader.duration(name, defaultValue);
-        if (d.isZero()) {
-            reader.problem(name + " must be greater than zero");
-            return defaultValue;
-        }
-        return d;
     }
 
     @Override
