@@ -43,9 +43,9 @@ public record StreamsServiceConfig(Map<String, String> kafka, String application
         reader.required("KAFKA_BOOTSTRAP_SERVERS");
         Map<String, String> kafka = new TreeMap<>();
         EnvReader.kafkaProperties(env).forEach((k, v) -> kafka.put(k.toString(), v.toString()));
-        Duration windowSize = positive(reader, "FLOWPULSE_WINDOW_SIZE", TopologySettings.DEFAULT_WINDOW_SIZE);
+        Duration windowSize = reader.positiveDuration("FLOWPULSE_WINDOW_SIZE", TopologySettings.DEFAULT_WINDOW_SIZE);
         Duration grace = reader.duration("FLOWPULSE_WINDOW_GRACE", TopologySettings.DEFAULT_WINDOW_GRACE);
-        Duration retention = positive(reader, "FLOWPULSE_RUN_STATE_RETENTION",
+        Duration retention = reader.positiveDuration("FLOWPULSE_RUN_STATE_RETENTION",
                 TopologySettings.DEFAULT_RUN_STATE_RETENTION);
         int maxStates = reader.integer("FLOWPULSE_RUN_STATE_MAX_STATES", TopologySettings.DEFAULT_MAX_STATES_PER_RUN, 2);
         StreamsServiceConfig config = new StreamsServiceConfig(
@@ -60,15 +60,6 @@ public record StreamsServiceConfig(Map<String, String> kafka, String application
                 reader.integer("FLOWPULSE_STREAMS_HTTP_PORT", DEFAULT_HTTP_PORT, 0));
         reader.check();
         return config;
-    }
-
-    private static Duration positive(EnvReader reader, String name, Duration defaultValue) {
-        Duration d = reader.duration(name, defaultValue);
-        if (d.isZero()) {
-            reader.problem(name + " must be greater than zero");
-            return defaultValue;
-        }
-        return d;
     }
 
     /** The {@code KAFKA_*} properties alone, for the admin client that provisions topics. */
