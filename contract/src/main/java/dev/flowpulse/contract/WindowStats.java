@@ -5,8 +5,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Aggregate of the state changes of one group in one event-time window (the window is in the key).
- * Immutable; {@link #plus} folds in one transition.
+ * Aggregate of the state changes and finished runs of one group in one event-time window (the
+ * window is in the key). Immutable; {@link #plusState} folds in one distinct state entry,
+ * {@link #plusFinish} one finished run. The two arrive separately because a run's finish may be
+ * published later than its terminal transition (held back until the run's history is complete);
+ * a finish still falls in the window of its terminal state's {@code occurred}.
  *
  * @param stateCounts    distinct state entries by state type
  * @param finishedCounts runs that finished in the window, by terminal state type (each run once)
@@ -25,16 +28,34 @@ public record WindowStats(Map<String, Long> stateCounts, Map<String, Long> finis
         return new WindowStats(Map.of(), Map.of(), DurationHistogram.empty(), 0.0);
     }
 
-    public WindowStats plus(FlowRunTransition t) {
+    /** Counts one distinct state entry of a run (a transition), finishing or not. */
+    public WindowStats plusState(FlowRunEvent event) {
         Map<String, Long> states = new TreeMap<>(stateCounts);
-        states.merge(t.event().stateType().name(), 1L, Long::sum);
-        if (!t.finishesRun()) {
-            return new WindowStats(states, finishedCounts, durations, maxDurationSeconds);
-        }
+        states.merge(event.stateType().name(), 1L, Long::sum);
+        return new WindowStats(states, finishedCounts, durations, maxDurationSeconds);
+    }
+
+    /** Counts one finished run (published once per run) with its time spent RUNNING. */
+    public WindowStats plusFinish(FinishedFlowRun run) {
+        return plusFinished(run.stateType(), run.totalRunTimeSeconds());
+    }
+
+    /**
+     * The state entry and, if it finishes the run, the finish with the transition's run time.
+     *
+     * @deprecated a run's finish is published separately from its terminal transition, possibly
+     *             later and with a more complete run time: use {@link #plusState} and {@link #plusFinish}
+     */
+    @Deprecated
+    public WindowStats plus(FlowRunTransition t) {
+        WindowStats withState = plusState(t.event());
+        return t.finishesRun() ? withState.plusFinished(t.event().stateType(), t.totalRunTimeSeconds()) : withState;
+    }
+
+    private WindowStats plusFinished(StateType terminal, double seconds) {
         Map<String, Long> finished = new TreeMap<>(finishedCounts);
-        finished.merge(t.event().stateType().name(), 1L, Long::sum);
-        double seconds = t.totalRunTimeSeconds();
-        return new WindowStats(states, finished, durations.plus(seconds), Math.max(maxDurationSeconds, seconds));
+        finished.merge(terminal.name(), 1L, Long::sum);
+        return new WindowStats(stateCounts, finished, durations.plus(seconds), Math.max(maxDurationSeconds, seconds));
     }
 
     @JsonProperty(value = "finished_total", access = JsonProperty.Access.READ_ONLY)

@@ -17,7 +17,8 @@ import dev.flowpulse.streams.parse.ParseResult;
 import dev.flowpulse.streams.parse.RawEventProcessor;
 import dev.flowpulse.streams.run.FlowRunStateProcessor;
 import dev.flowpulse.streams.run.RunHistory;
-import dev.flowpulse.streams.run.RunStep;
+import dev.flowpulse.streams.run.RunOutput;
+import dev.flowpulse.streams.window.WindowContribution;
 import dev.flowpulse.streams.window.WindowGroup;
 import java.util.Map;
 import java.util.Properties;
@@ -58,6 +59,8 @@ public final class FlowRunTopology implements Supplier<Topology> {
 
     // Stores (their changelog topics are <application.id>-<store>-changelog).
     public static final String FLOW_RUN_STATE_STORE = "flow-run-state";
+    /** Index of held-back finishes: flow-run id → wall-clock ms they became pending. */
+    public static final String PENDING_FINISHES_STORE = "pending-finishes";
     public static final String STATE_TOTALS_STORE = "state-totals";
     public static final String FINISHED_TOTALS_STORE = "finished-totals";
     public static final String FLOW_WINDOW_STATS_STORE = "flow-window-stats";
@@ -74,6 +77,9 @@ public final class FlowRunTopology implements Supplier<Topology> {
     static final String DEAD_LETTER_BRANCH = ROUTE + "dead-letter";
     static final String STATE_CHANGE_BRANCH = ROUTE + "state-change";
     static final String TRACK_RUNS = "track-flow-run-state";
+    static final String RUN_OUTPUT = "run-output-";
+    static final String FINISH_BRANCH = RUN_OUTPUT + "finish";
+    static final String TRANSITION_BRANCH = RUN_OUTPUT + "transition";
 
     private static final Serde<String> STRING = Serdes.String();
     private static final Serde<FlowRunEvent> EVENT = JsonSerde.of(FlowRunEvent.class);
@@ -83,6 +89,7 @@ public final class FlowRunTopology implements Supplier<Topology> {
     private static final Serde<FinishedSeries> FINISHED_SERIES = JsonSerde.of(FinishedSeries.class);
     private static final Serde<WindowGroup> WINDOW_GROUP = JsonSerde.of(WindowGroup.class);
     private static final Serde<WindowStats> WINDOW_STATS = JsonSerde.of(WindowStats.class);
+    private static final Serde<WindowContribution> CONTRIBUTION = JsonSerde.of(WindowContribution.class);
 
     private final Topics topics;
     private final TopologySettings settings;
@@ -106,6 +113,8 @@ public final class FlowRunTopology implements Supplier<Topology> {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(FLOW_RUN_STATE_STORE), STRING, JsonSerde.of(RunHistory.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PENDING_FINISHES_STORE), STRING, Serdes.Long()));
 
         // Parse: state changes go on in event time; rejects go to the dead-letter topic as they came.
         Map<String, KStream<String, ParseResult>> routes = builder
@@ -118,29 +127,36 @@ public final class FlowRunTopology implements Supplier<Topology> {
                 .mapValues(ParseResult::original, Named.as("dead-letter-original-bytes"))
                 .to(topics.deadLetters(), Produced.with(STRING, Serdes.ByteArray()).withName("write-dead-letters"));
 
-        // Per run: drop redeliveries, order by occurred, replay total_run_time, finish once.
-        KStream<String, RunStep> steps = routes.get(STATE_CHANGE_BRANCH)
+        // Per run: drop redeliveries, order by occurred, replay total_run_time; finish once, when the
+        // history is complete or the settle timeout forces it (so possibly after the terminal transition).
+        Map<String, KStream<String, RunOutput>> outputs = routes.get(STATE_CHANGE_BRANCH)
                 .mapValues(ParseResult::event, Named.as("state-change-event"))
-                .process(() -> new FlowRunStateProcessor(FLOW_RUN_STATE_STORE, settings.runStateRetention(),
-                        settings.purgeInterval(), settings.maxStatesPerRun(), counters),
-                        Named.as(TRACK_RUNS), FLOW_RUN_STATE_STORE);
+                .process(() -> new FlowRunStateProcessor(FLOW_RUN_STATE_STORE, PENDING_FINISHES_STORE, settings,
+                        counters), Named.as(TRACK_RUNS), FLOW_RUN_STATE_STORE, PENDING_FINISHES_STORE)
+                .split(Named.as(RUN_OUTPUT))
+                .branch((runId, output) -> output.isFinish(), Branched.as("finish"))
+                .defaultBranch(Branched.as("transition"));
 
-        KStream<String, FlowRunTransition> transitions = steps.mapValues(RunStep::transition, Named.as("transition"));
+        KStream<String, FlowRunTransition> transitions = outputs.get(TRANSITION_BRANCH)
+                .mapValues(RunOutput::transition, Named.as("transition"));
         transitions.to(topics.states(), Produced.with(STRING, TRANSITION).withName("write-transitions"));
 
-        KStream<String, FinishedFlowRun> finishedRuns = steps
-                .filter((runId, step) -> step.finishesRun(), Named.as("finishing-steps"))
-                .mapValues(RunStep::finished, Named.as("finished-run"));
+        KStream<String, FinishedFlowRun> finishedRuns = outputs.get(FINISH_BRANCH)
+                .mapValues(RunOutput::finished, Named.as("finished-run"));
         finishedRuns.to(topics.finishedRuns(), Produced.with(STRING, FINISHED_RUN).withName("write-finished-runs"));
 
         countStateEntries(transitions);
         aggregateFinishedRuns(finishedRuns);
-        windowStats(transitions, WindowGroup.FLOW, WindowGroup::byFlow, FLOW_WINDOW_REPARTITION,
-                FLOW_WINDOW_STATS_STORE);
-        windowStats(transitions.filter((runId, t) -> t.event().deployment().isPresent(),
-                        Named.as("transitions-with-deployment")),
-                WindowGroup.DEPLOYMENT, WindowGroup::byDeployment, DEPLOYMENT_WINDOW_REPARTITION,
-                DEPLOYMENT_WINDOW_STATS_STORE);
+
+        // Windows see state entries and finishes as one stream, each at its own event time.
+        KStream<String, WindowContribution> contributions = transitions
+                .mapValues(t -> WindowContribution.ofState(t.event()), Named.as("window-state-contribution"))
+                .merge(finishedRuns.mapValues(WindowContribution::ofFinish, Named.as("window-finish-contribution")),
+                        Named.as("window-contributions"));
+        windowStats(contributions, WindowGroup::byFlow, FLOW_WINDOW_REPARTITION, FLOW_WINDOW_STATS_STORE);
+        windowStats(contributions.filter((runId, c) -> c.deployment().isPresent(),
+                        Named.as("window-contributions-with-deployment")),
+                WindowGroup::byDeployment, DEPLOYMENT_WINDOW_REPARTITION, DEPLOYMENT_WINDOW_STATS_STORE);
         return builder.build();
     }
 
@@ -174,12 +190,12 @@ public final class FlowRunTopology implements Supplier<Topology> {
     }
 
     /** Event-time tumbling-window statistics of one dimension. */
-    private void windowStats(KStream<String, FlowRunTransition> transitions, String dimension,
-            Function<FlowRunEvent, WindowGroup> grouping, String repartition, String store) {
-        transitions
-                .groupBy((runId, t) -> grouping.apply(t.event()), Grouped.with(repartition, WINDOW_GROUP, TRANSITION))
+    private void windowStats(KStream<String, WindowContribution> contributions,
+            Function<WindowContribution, WindowGroup> grouping, String repartition, String store) {
+        contributions
+                .groupBy((runId, c) -> grouping.apply(c), Grouped.with(repartition, WINDOW_GROUP, CONTRIBUTION))
                 .windowedBy(TimeWindows.ofSizeAndGrace(settings.windowSize(), settings.windowGrace()))
-                .aggregate(WindowStats::empty, (group, t, stats) -> stats.plus(t), Named.as("aggregate-" + store),
+                .aggregate(WindowStats::empty, (group, c, stats) -> c.addTo(stats), Named.as("aggregate-" + store),
                         Materialized.<WindowGroup, WindowStats, WindowStore<Bytes, byte[]>>as(store)
                                 .withKeySerde(WINDOW_GROUP).withValueSerde(WINDOW_STATS))
                 .toStream(Named.as(store + "-changes"))

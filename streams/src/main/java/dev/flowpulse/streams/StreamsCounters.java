@@ -18,6 +18,7 @@ public final class StreamsCounters {
     private final Counter ignored;
     private final Counter duplicates;
     private final Counter purgedRuns;
+    private final Counter forcedFinishes;
 
     public StreamsCounters(MeterRegistry registry) {
         this.registry = registry;
@@ -29,6 +30,10 @@ public final class StreamsCounters {
                 .register(registry);
         this.purgedRuns = Counter.builder("flowpulse.streams.runs.purged")
                 .description("Runs forgotten by the flow-run-state store after the run-state retention")
+                .register(registry);
+        this.forcedFinishes = Counter.builder("flowpulse.streams.finishes.forced")
+                .description("Finished runs published after the settle timeout (or retention) although their terminal "
+                        + "event proved earlier states missing: their total_run_time may be short")
                 .register(registry);
     }
 
@@ -42,6 +47,10 @@ public final class StreamsCounters {
 
     public void runsPurged(int count) {
         purgedRuns.increment(count);
+    }
+
+    public void finishForced() {
+        forcedFinishes.increment();
     }
 
     /** Reasons are the parser's fixed set plus {@code key-mismatch}: a bounded label. */

@@ -57,9 +57,11 @@ public final class StreamsService implements AutoCloseable {
         });
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        log.info("Starting streams application {} reading {} (window {} + grace {}, run-state retention {})",
+        log.info("Starting streams application {} reading {} (window {} + grace {}, run-state retention {}, "
+                        + "finish settle timeout {})",
                 config.applicationId(), config.topics().rawEvents(), config.topology().windowSize(),
-                config.topology().windowGrace(), config.topology().runStateRetention());
+                config.topology().windowGrace(), config.topology().runStateRetention(),
+                config.topology().finishSettleTimeout());
         streams.start();
     }
 

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * @param applicationId  {@code FLOWPULSE_STREAMS_APPLICATION_ID}, default {@code flowpulse-streams}
  * @param stateDir       {@code FLOWPULSE_STATE_DIR}, default {@code ./.flowpulse/state}
  * @param topology       {@code FLOWPULSE_WINDOW_SIZE} (5m), {@code FLOWPULSE_WINDOW_GRACE} (15m),
- *                       {@code FLOWPULSE_RUN_STATE_RETENTION} (7d), {@code FLOWPULSE_RUN_STATE_MAX_STATES} (200)
+ *                       {@code FLOWPULSE_RUN_STATE_RETENTION} (7d), {@code FLOWPULSE_RUN_STATE_MAX_STATES} (200),
+ *                       {@code FLOWPULSE_FINISH_SETTLE_TIMEOUT} (2m)
  * @param threads        {@code FLOWPULSE_STREAMS_THREADS}, default 1
  * @param commitInterval {@code FLOWPULSE_COMMIT_INTERVAL}, default 100ms (Streams' exactly-once default)
  * @param httpHost       {@code FLOWPULSE_STREAMS_HTTP_HOST}, default {@code 0.0.0.0}
@@ -48,11 +49,14 @@ public record StreamsServiceConfig(Map<String, String> kafka, String application
         Duration retention = reader.positiveDuration("FLOWPULSE_RUN_STATE_RETENTION",
                 TopologySettings.DEFAULT_RUN_STATE_RETENTION);
         int maxStates = reader.integer("FLOWPULSE_RUN_STATE_MAX_STATES", TopologySettings.DEFAULT_MAX_STATES_PER_RUN, 2);
+        Duration settleTimeout = reader.positiveDuration("FLOWPULSE_FINISH_SETTLE_TIMEOUT",
+                TopologySettings.DEFAULT_FINISH_SETTLE_TIMEOUT);
         StreamsServiceConfig config = new StreamsServiceConfig(
                 kafka,
                 reader.string("FLOWPULSE_STREAMS_APPLICATION_ID", DEFAULT_APPLICATION_ID),
                 Path.of(reader.string("FLOWPULSE_STATE_DIR", "./.flowpulse/state")),
-                new TopologySettings(windowSize, grace, retention, TopologySettings.DEFAULT_PURGE_INTERVAL, maxStates),
+                new TopologySettings(windowSize, grace, retention, TopologySettings.DEFAULT_PURGE_INTERVAL, maxStates,
+                        settleTimeout),
                 reader.integer("FLOWPULSE_STREAMS_THREADS", 1, 1),
                 reader.duration("FLOWPULSE_COMMIT_INTERVAL", Duration.ofMillis(100)),
                 Topics.fromEnv(reader),

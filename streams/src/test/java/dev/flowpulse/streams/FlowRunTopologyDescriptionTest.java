@@ -61,6 +61,7 @@ class FlowRunTopologyDescriptionTest {
 
         assertThat(stores).containsExactlyInAnyOrder(
                 FlowRunTopology.FLOW_RUN_STATE_STORE,
+                FlowRunTopology.PENDING_FINISHES_STORE,
                 FlowRunTopology.STATE_TOTALS_STORE,
                 FlowRunTopology.FINISHED_TOTALS_STORE,
                 FlowRunTopology.FLOW_WINDOW_STATS_STORE,
@@ -88,7 +89,20 @@ class FlowRunTopologyDescriptionTest {
         String description = describe().toString();
 
         assertThat(description).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
-        assertThat(description).contains(FlowRunTopology.PARSE, FlowRunTopology.TRACK_RUNS);
+        assertThat(description).contains(FlowRunTopology.PARSE, FlowRunTopology.TRACK_RUNS,
+                FlowRunTopology.FINISH_BRANCH, FlowRunTopology.TRANSITION_BRANCH);
+    }
+
+    @Test
+    void shouldKeepThePendingFinishIndexBesideTheRunState() {
+        Set<String> stores = describe().subtopologies().stream()
+                .flatMap(s -> s.nodes().stream())
+                .filter(n -> n.name().equals(FlowRunTopology.TRACK_RUNS))
+                .flatMap(n -> ((TopologyDescription.Processor) n).stores().stream())
+                .collect(Collectors.toSet());
+
+        assertThat(stores).containsExactlyInAnyOrder(FlowRunTopology.FLOW_RUN_STATE_STORE,
+                FlowRunTopology.PENDING_FINISHES_STORE);
     }
 
     @Test

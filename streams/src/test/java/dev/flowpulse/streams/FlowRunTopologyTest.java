@@ -8,7 +8,8 @@ import static dev.flowpulse.streams.SampleEvents.at;
 import static dev.flowpulse.streams.SampleEvents.crimsonFoxLifecycle;
 import static dev.flowpulse.streams.SampleEvents.derive;
 import static dev.flowpulse.streams.SampleEvents.eventId;
-import static dev.flowpulse.streams.SampleEvents.named;
+import static dev.flowpulse.streams.SampleEvents.retriedRun;
+import static dev.flowpulse.streams.SampleEvents.runCount;
 import static dev.flowpulse.streams.SampleEvents.sample;
 import static dev.flowpulse.streams.SampleEvents.without;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,14 +127,11 @@ class FlowRunTopologyTest {
     @Test
     void shouldOrderEventsThatArriveOutOfOrderByOccurred() {
         String run = "019df300-bbbb-7000-8000-000000000001";
-        Instant t0 = Instant.parse("2026-05-04T14:00:00Z");
-        ObjectNode running = derive(sample("Running"), run, eventId(1), t0);
-        ObjectNode awaitingRetry = derive(named(sample("Scheduled"), "AwaitingRetry"), run, eventId(2), t0.plusSeconds(30));
-        ObjectNode retrying = derive(named(sample("Running"), "Retrying"), run, eventId(3), t0.plusSeconds(90));
-        ObjectNode completed = derive(sample("Completed"), run, eventId(4), t0.plusSeconds(135));
+        // Running 14:00:00, AwaitingRetry 14:00:30, Retrying 14:01:30, Completed 14:02:15
+        List<ObjectNode> retried = retriedRun(run, 1, Instant.parse("2026-05-04T14:00:00Z"));
 
         // AwaitingRetry arrives after Retrying, but before the run completes.
-        harness.pipeAll(List.of(running, retrying, awaitingRetry, completed));
+        harness.pipeAll(List.of(retried.get(0), retried.get(2), retried.get(1), retried.get(3)));
 
         assertThat(harness.transitions()).extracting(t -> t.event().stateName())
                 .containsExactly("Running", "Retrying", "AwaitingRetry", "Completed");
@@ -146,11 +144,7 @@ class FlowRunTopologyTest {
     void shouldSumBothRunningSpansOfARetriedRun() {
         String run = "019df300-bbbb-7000-8000-000000000002";
         Instant t0 = Instant.parse("2026-05-04T14:00:00Z");
-        harness.pipeAll(List.of(
-                derive(sample("Running"), run, eventId(11), t0),
-                derive(named(sample("Scheduled"), "AwaitingRetry"), run, eventId(12), t0.plusSeconds(30)),
-                derive(named(sample("Running"), "Retrying"), run, eventId(13), t0.plusSeconds(90)),
-                derive(sample("Completed"), run, eventId(14), t0.plusSeconds(135))));
+        harness.pipeAll(retriedRun(run, 11, t0));
 
         // Running 14:00:00 -> AwaitingRetry 14:00:30: 30 s; Retrying 14:01:30 -> Completed 14:02:15: 45 s
         FinishedFlowRun finished = harness.finishedRuns().get(0);
@@ -230,6 +224,10 @@ class FlowRunTopologyTest {
                 at(sample("Crashed"), one.plusSeconds(120)),
                 at(sample("Cancelled"), one.plusSeconds(180)),
                 at(sample("Completed"), one.plusSeconds(240))));
+        // Terminal events alone prove their runs' RUNNING states missing: the finishes wait, then are
+        // forced, still windowed by each terminal's occurred.
+        assertThat(harness.windowStats().get(new WindowKey("flow", FLOW, one, FIVE_MINUTES)).finishedTotal()).isZero();
+        harness.advanceWallClock(TopologySettings.DEFAULT_FINISH_SETTLE_TIMEOUT);
 
         WindowStats stats = harness.windowStats().get(new WindowKey("flow", FLOW, one, FIVE_MINUTES));
         assertThat(stats.finishedTotal()).isEqualTo(4);
@@ -237,7 +235,8 @@ class FlowRunTopologyTest {
         // (FAILED 1 + CRASHED 1) / finished 4
         assertThat(stats.failureRatio()).isEqualTo(0.5);
         assertThat(harness.finishedRuns()).extracting(FinishedFlowRun::flowRunId)
-                .containsExactly(BRAVE_OTTER, LIVELY_HERON, POLITE_LEMUR, CRIMSON_FOX);
+                .containsExactlyInAnyOrder(BRAVE_OTTER, LIVELY_HERON, POLITE_LEMUR, CRIMSON_FOX);
+        assertThat(harness.counter("flowpulse.streams.finishes.forced")).isEqualTo(4.0);
     }
 
     @Test
@@ -305,6 +304,7 @@ class FlowRunTopologyTest {
     void shouldKeepTheSeriesLabelsOfEachFinishedRun() {
         harness.pipeAll(crimsonFoxLifecycle());
         harness.pipe(sample("Failed"));
+        harness.advanceWallClock(TopologySettings.DEFAULT_FINISH_SETTLE_TIMEOUT); // brave-otter's Running never came
 
         assertThat(harness.finishedTotals().keySet().stream().map(FinishedSeries::stateType).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder(StateType.COMPLETED, StateType.FAILED);

@@ -33,18 +33,63 @@ public final class SampleEvents {
         return events;
     }
 
+    /**
+     * A run that failed once and was retried (reference §1.3 run counts), each state following the
+     * previous: Running (run_count 1) at {@code t0}, AwaitingRetry (1) at +30 s, Retrying (2) at
+     * +90 s, Completed (2) at +135 s; event ids {@code eventId(firstEventId)} onwards.
+     */
+    public static List<ObjectNode> retriedRun(String runId, int firstEventId, Instant t0) {
+        ObjectNode running = derive(sample("Running"), runId, eventId(firstEventId), t0);
+        ObjectNode awaitingRetry = following(runCount(derive(named(sample("Scheduled"), "AwaitingRetry"), runId,
+                eventId(firstEventId + 1), t0.plusSeconds(30)), 1), running);
+        ObjectNode retrying = following(runCount(derive(named(sample("Running"), "Retrying"), runId,
+                eventId(firstEventId + 2), t0.plusSeconds(90)), 2), awaitingRetry);
+        ObjectNode completed = following(runCount(derive(sample("Completed"), runId, eventId(firstEventId + 3),
+                t0.plusSeconds(135)), 2), retrying);
+        return List.of(running, awaitingRetry, retrying, completed);
+    }
+
     /** A fresh copy of {@code events/flow-run-<stateName>.json}. */
     public static ObjectNode sample(String stateName) {
         return (ObjectNode) PrefectSamples.event(stateName);
     }
 
-    /** A copy of {@code sample} for another run, with its own event id and state time. */
+    /**
+     * A copy of {@code sample} for another run, with its own event id and state time. Its
+     * {@code follows} is cleared: the sample's predecessor is not the copy's (null is what Prefect
+     * sends when the previous state is 5 min or more away); {@link #following} links a copy.
+     */
     public static ObjectNode derive(JsonNode sample, String runId, String eventId, Instant occurred) {
         ObjectNode copy = sample.deepCopy();
         ObjectNode resource = (ObjectNode) copy.get("resource");
         resource.put("prefect.resource.id", FlowRunEventParser.FLOW_RUN_RESOURCE_PREFIX + runId);
         copy.put("id", eventId);
+        copy.putNull("follows");
         return at(copy, occurred);
+    }
+
+    /**
+     * A copy of {@code event} as Prefect emits it right after {@code previous} (less than 5 min
+     * later): {@code follows} = the previous event id, {@code payload.intended.from} and
+     * {@code payload.initial_state} = the previous state (reference §1.3).
+     */
+    public static ObjectNode following(JsonNode event, JsonNode previous) {
+        ObjectNode copy = event.deepCopy();
+        copy.put("follows", previous.get("id").asText());
+        JsonNode previousResource = previous.get("resource");
+        ObjectNode payload = (ObjectNode) copy.get("payload");
+        ((ObjectNode) payload.get("intended")).put("from", previousResource.get("prefect.state-type").asText());
+        ObjectNode initial = payload.putObject("initial_state");
+        initial.put("type", previousResource.get("prefect.state-type").asText());
+        initial.put("name", previousResource.get("prefect.state-name").asText());
+        return copy;
+    }
+
+    /** A copy with another {@code prefect.run-count} (reference §1.3: 1 from the first Running on, 2 after a retry). */
+    public static ObjectNode runCount(JsonNode event, int runCount) {
+        ObjectNode copy = event.deepCopy();
+        ((ObjectNode) copy.get("resource")).put("prefect.run-count", Integer.toString(runCount));
+        return copy;
     }
 
     /** A copy of {@code sample} at another time (state-timestamp label and received follow). */

@@ -23,6 +23,7 @@ class StreamsServiceConfigTest {
         assertThat(config.topology().windowSize()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.topology().windowGrace()).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.topology().runStateRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.topology().finishSettleTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.threads()).isEqualTo(1);
         assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.topics()).isEqualTo(Topics.defaults());
@@ -41,6 +42,7 @@ class StreamsServiceConfigTest {
                 Map.entry("FLOWPULSE_WINDOW_GRACE", "PT30S"),
                 Map.entry("FLOWPULSE_RUN_STATE_RETENTION", "2d"),
                 Map.entry("FLOWPULSE_RUN_STATE_MAX_STATES", "50"),
+                Map.entry("FLOWPULSE_FINISH_SETTLE_TIMEOUT", "30s"),
                 Map.entry("FLOWPULSE_STREAMS_THREADS", "2"),
                 Map.entry("FLOWPULSE_COMMIT_INTERVAL", "250ms"),
                 Map.entry("FLOWPULSE_TOPIC_RAW_EVENTS", "prefect.raw"),
@@ -53,6 +55,7 @@ class StreamsServiceConfigTest {
         assertThat(config.topology().windowGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.topology().runStateRetention()).isEqualTo(Duration.ofDays(2));
         assertThat(config.topology().maxStatesPerRun()).isEqualTo(50);
+        assertThat(config.topology().finishSettleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.threads()).isEqualTo(2);
         assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.topics().rawEvents()).isEqualTo("prefect.raw");
@@ -65,10 +68,12 @@ class StreamsServiceConfigTest {
                 "FLOWPULSE_WINDOW_SIZE", "0s",
                 "FLOWPULSE_WINDOW_GRACE", "soon",
                 "FLOWPULSE_STREAMS_THREADS", "0",
-                "FLOWPULSE_RUN_STATE_RETENTION", "-1d")))
+                "FLOWPULSE_RUN_STATE_RETENTION", "-1d",
+                "FLOWPULSE_FINISH_SETTLE_TIMEOUT", "0s")))
                 .isInstanceOf(ConfigException.class)
                 .extracting(e -> ((ConfigException) e).problems())
-                .satisfies(problems -> assertThat(problems).hasSize(5)
+                .satisfies(problems -> assertThat(problems).hasSize(6)
+                        .anyMatch(p -> p.contains("FLOWPULSE_FINISH_SETTLE_TIMEOUT"))
                         .anyMatch(p -> p.contains("KAFKA_BOOTSTRAP_SERVERS"))
                         .anyMatch(p -> p.contains("FLOWPULSE_WINDOW_SIZE"))
                         .anyMatch(p -> p.contains("FLOWPULSE_WINDOW_GRACE"))

@@ -48,8 +48,12 @@ final class TopologyHarness implements AutoCloseable {
     private final org.apache.kafka.streams.TestInputTopic<String, byte[]> raw;
 
     TopologyHarness(Path stateDir) {
+        this(stateDir, TopologySettings.defaults());
+    }
+
+    TopologyHarness(Path stateDir, TopologySettings settings) {
         Properties props = properties(stateDir);
-        topology = new FlowRunTopology(topics, TopologySettings.defaults(), props, new StreamsCounters(registry)).get();
+        topology = new FlowRunTopology(topics, settings, props, new StreamsCounters(registry)).get();
         driver = new TopologyTestDriver(topology, props, WALL_CLOCK);
         raw = driver.createInputTopic(topics.rawEvents(), new StringSerializer(), new ByteArraySerializer());
     }
@@ -91,6 +95,12 @@ final class TopologyHarness implements AutoCloseable {
                 JsonSerde.of(FinishedFlowRun.class)).readValuesToList();
     }
 
+    /** With record timestamps: a finish is windowed by its terminal state's occurred. */
+    List<TestRecord<String, FinishedFlowRun>> finishedRunRecords() {
+        return driver.createOutputTopic(topics.finishedRuns(), new StringDeserializer(),
+                JsonSerde.of(FinishedFlowRun.class)).readRecordsToList();
+    }
+
     Map<StateSeries, StateTotal> stateTotals() {
         return driver.createOutputTopic(topics.stateTotals(), JsonSerde.of(StateSeries.class),
                 JsonSerde.of(StateTotal.class)).readKeyValuesToMap();
@@ -113,6 +123,10 @@ final class TopologyHarness implements AutoCloseable {
 
     KeyValueStore<String, Object> runState() {
         return driver.getKeyValueStore(FlowRunTopology.FLOW_RUN_STATE_STORE);
+    }
+
+    KeyValueStore<String, Object> pendingFinishes() {
+        return driver.getKeyValueStore(FlowRunTopology.PENDING_FINISHES_STORE);
     }
 
     double counter(String name, String... tags) {

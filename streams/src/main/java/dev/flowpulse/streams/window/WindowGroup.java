@@ -1,6 +1,5 @@
 package dev.flowpulse.streams.window;
 
-import dev.flowpulse.contract.FlowRunEvent;
 import dev.flowpulse.contract.WindowKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,13 +19,14 @@ public record WindowGroup(String dimension, Map<String, String> group) {
         group = group == null ? Map.of() : Map.copyOf(group);
     }
 
-    public static WindowGroup byFlow(FlowRunEvent event) {
-        return new WindowGroup(FLOW, Map.of(FLOW, event.flow().name()));
+    public static WindowGroup byFlow(WindowContribution contribution) {
+        return new WindowGroup(FLOW, Map.of(FLOW, contribution.flow().name()));
     }
 
     /** Only meaningful for runs that have a deployment; the topology filters the others out. */
-    public static WindowGroup byDeployment(FlowRunEvent event) {
-        return new WindowGroup(DEPLOYMENT, Map.of(FLOW, event.flow().name(), DEPLOYMENT, event.deployment().name()));
+    public static WindowGroup byDeployment(WindowContribution contribution) {
+        return new WindowGroup(DEPLOYMENT,
+                Map.of(FLOW, contribution.flow().name(), DEPLOYMENT, contribution.deployment().name()));
     }
 
     public WindowKey windowKey(Instant windowStart, Duration windowSize) {

@@ -1,0 +1,57 @@
+package dev.flowpulse.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowpulse.testkit.PrefectSamples;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Window statistics fed with state entries and finished runs separately. */
+class WindowStatsTest {
+
+    private static FlowRunEvent parsed(String stateName) {
+        return ((ParsedEvent.StateChange) FlowRunEventParser.parse(PrefectSamples.event(stateName), "ws")).event();
+    }
+
+    private static FinishedFlowRun finished(FlowRunEvent terminal, double seconds) {
+        return new FinishedFlowRun(terminal.workspace(), terminal.flowRunId(), terminal.flowRunName(), terminal.flow(),
+                terminal.deployment(), terminal.workPool(), terminal.tags(), terminal.stateType(), terminal.stateName(),
+                terminal.occurred().minusSeconds((long) seconds), terminal.occurred(), seconds, terminal.runCount());
+    }
+
+    @Test
+    void shouldCountAStateEntryWithoutFinishingAnything() {
+        WindowStats stats = WindowStats.empty().plusState(parsed("Completed")).plusState(parsed("Running"));
+
+        assertThat(stats.stateCounts()).containsOnlyKeys("COMPLETED", "RUNNING");
+        assertThat(stats.finishedTotal()).isZero();
+        assertThat(stats.durations().count()).isZero();
+        assertThat(stats.failureRatio()).isNull();
+    }
+
+    @Test
+    void shouldCountAFinishWithoutAStateEntry() {
+        WindowStats stats = WindowStats.empty()
+                .plusFinish(finished(parsed("Completed"), 152.441382))
+                .plusFinish(finished(parsed("Failed"), 513.6));
+
+        assertThat(stats.stateCounts()).isEmpty();
+        assertThat(stats.finishedCounts()).containsEntry("COMPLETED", 1L).containsEntry("FAILED", 1L);
+        // FAILED 1 / finished 2
+        assertThat(stats.failureRatio()).isEqualTo(0.5);
+        assertThat(stats.maxDurationSeconds()).isEqualTo(513.6);
+        assertThat(stats.durations().sumSeconds()).isEqualTo(152.441382 + 513.6);
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void shouldKeepTheTransitionFoldEqualToStatePlusFinish() {
+        FlowRunEvent completed = parsed("Completed");
+
+        WindowStats viaTransition = WindowStats.empty().plus(new FlowRunTransition(completed, 152.441382, true));
+        WindowStats separately = WindowStats.empty().plusState(completed).plusFinish(finished(completed, 152.441382));
+
+        assertThat(viaTransition).isEqualTo(separately);
+        assertThat(separately.finishedCounts()).containsExactly(Map.entry("COMPLETED", 1L));
+    }
+}
