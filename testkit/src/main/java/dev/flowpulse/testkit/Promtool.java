@@ -2,7 +2,6 @@ package dev.flowpulse.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -39,11 +38,5 @@ public final class Promtool {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted", e);
         }
-    }
-
-    /** Writes text to a file under {@code dir}, for tools that take file arguments. */
-    public static Path write(Path dir, String name, String text) throws IOException {
-        Files.createDirectories(dir);
-        return Files.writeString(dir.resolve(name), text);
     }
 }
