@@ -19,8 +19,8 @@ public final class DeadLetters {
         return h;
     }
 
-    public static org.apache.kafka.common.header.Headers withSource(org.apache.kafka.common.header.Headers h,
-            String topic, int partition, long offset) {
+    public static org.apache.kafka.common.header.Headers withSource(
+            org.apache.kafka.common.header.Headers h, String topic, int partition, long offset) {
         put(h, Headers.DLQ_SOURCE_TOPIC, topic);
         put(h, Headers.DLQ_SOURCE_PARTITION, Integer.toString(partition));
         put(h, Headers.DLQ_SOURCE_OFFSET, Long.toString(offset));

@@ -14,8 +14,8 @@ import java.util.List;
 public record DurationHistogram(long count, double sumSeconds, long[] counts) {
 
     /** Upper bounds in seconds: a second to a day, the spread of real flow runs. */
-    public static final List<Double> BOUNDS = List.of(
-            1.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 14400.0, 43200.0, 86400.0);
+    public static final List<Double> BOUNDS =
+            List.of(1.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 14400.0, 43200.0, 86400.0);
 
     public DurationHistogram {
         if (counts == null || counts.length != BOUNDS.size() + 1) {
@@ -50,7 +50,9 @@ public record DurationHistogram(long count, double sumSeconds, long[] counts) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DurationHistogram h && h.count == count && Double.compare(h.sumSeconds, sumSeconds) == 0
+        return o instanceof DurationHistogram h
+                && h.count == count
+                && Double.compare(h.sumSeconds, sumSeconds) == 0
                 && Arrays.equals(h.counts, counts);
     }
 
@@ -61,6 +63,7 @@ public record DurationHistogram(long count, double sumSeconds, long[] counts) {
 
     @Override
     public String toString() {
-        return "DurationHistogram[count=" + count + ", sumSeconds=" + sumSeconds + ", counts=" + Arrays.toString(counts) + "]";
+        return "DurationHistogram[count=" + count + ", sumSeconds=" + sumSeconds + ", counts=" + Arrays.toString(counts)
+                + "]";
     }
 }

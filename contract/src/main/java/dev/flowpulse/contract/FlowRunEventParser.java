@@ -28,6 +28,7 @@ public final class FlowRunEventParser {
 
     /** Reasons put in the dead-letter header {@code flowpulse.dlq.reason}. */
     public static final String MALFORMED_JSON = "malformed-json";
+
     public static final String NOT_AN_EVENT = "not-a-prefect-event";
     public static final String UNKNOWN_STATE_TYPE = "unknown-state-type";
     public static final String MISSING_FIELD = "missing-field";
@@ -60,7 +61,8 @@ public final class FlowRunEventParser {
             return new ParsedEvent.Rejected(NOT_AN_EVENT, "missing 'event' or 'resource'");
         }
         String resourceId = text(resource, "prefect.resource.id");
-        if (!name.startsWith(FLOW_RUN_EVENT_PREFIX) || resourceId == null
+        if (!name.startsWith(FLOW_RUN_EVENT_PREFIX)
+                || resourceId == null
                 || !resourceId.startsWith(FLOW_RUN_RESOURCE_PREFIX)) {
             return new ParsedEvent.Ignored(name);
         }
@@ -123,7 +125,8 @@ public final class FlowRunEventParser {
         }
         JsonNode resource = root.get("resource");
         String resourceId = resource == null ? null : text(resource, "prefect.resource.id");
-        if (resourceId == null || !resourceId.startsWith(FLOW_RUN_RESOURCE_PREFIX)
+        if (resourceId == null
+                || !resourceId.startsWith(FLOW_RUN_RESOURCE_PREFIX)
                 || resourceId.length() == FLOW_RUN_RESOURCE_PREFIX.length()) {
             return Optional.empty();
         }
@@ -136,9 +139,11 @@ public final class FlowRunEventParser {
             return null;
         }
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant();
         } catch (DateTimeParseException e) {
-            return LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC);
+            return LocalDateTime.parse(text, DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                    .toInstant(ZoneOffset.UTC);
         }
     }
 
@@ -158,11 +163,13 @@ public final class FlowRunEventParser {
             return null;
         }
         JsonNode from = payload.path("intended").get("from");
-        return from == null || from.isNull() ? null : StateType.parse(from.asText()).orElse(null);
+        return from == null || from.isNull()
+                ? null
+                : StateType.parse(from.asText()).orElse(null);
     }
 
-    private record Related(ResourceRef flow, ResourceRef deployment, ResourceRef workQueue, ResourceRef workPool,
-            List<String> tags) {}
+    private record Related(
+            ResourceRef flow, ResourceRef deployment, ResourceRef workQueue, ResourceRef workPool, List<String> tags) {}
 
     private static Related related(JsonNode related) {
         ResourceRef flow = ResourceRef.NONE;
@@ -184,7 +191,9 @@ public final class FlowRunEventParser {
                     case "work-queue" -> queue = ref(id, "prefect.work-queue.", name);
                     case "work-pool" -> pool = ref(id, "prefect.work-pool.", name);
                     case "tag" -> tags.add(strip(id, "prefect.tag."));
-                    default -> { /* task-run, creator and future roles are not used yet */ }
+                    default -> {
+                        /* task-run, creator and future roles are not used yet */
+                    }
                 }
             }
         }

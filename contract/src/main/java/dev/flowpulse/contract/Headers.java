@@ -16,6 +16,7 @@ public final class Headers {
     public static final String DLQ_DETAIL = "flowpulse.dlq.detail";
     /** Dead letters: the service that set the record aside ({@code ingest}, {@code streams}). */
     public static final String DLQ_STAGE = "flowpulse.dlq.stage";
+
     public static final String DLQ_SOURCE_TOPIC = "flowpulse.dlq.source-topic";
     public static final String DLQ_SOURCE_PARTITION = "flowpulse.dlq.source-partition";
     public static final String DLQ_SOURCE_OFFSET = "flowpulse.dlq.source-offset";

@@ -48,7 +48,9 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return Json.mapper().readValue(data, type);
         } catch (JsonProcessingException e) {
             throw new SerializationException(
-                    "Cannot deserialize " + type.getSimpleName() + " from topic " + topic + ": " + e.getOriginalMessage(), e);
+                    "Cannot deserialize " + type.getSimpleName() + " from topic " + topic + ": "
+                            + e.getOriginalMessage(),
+                    e);
         } catch (IOException e) {
             throw new SerializationException("Cannot deserialize " + type.getSimpleName() + " from topic " + topic, e);
         }

@@ -14,6 +14,7 @@ public record SeriesLabels(String flow, String deployment, String workPool) {
     }
 
     public static SeriesLabels of(FlowRunEvent e) {
-        return new SeriesLabels(e.flow().name(), e.deployment().name(), e.workPool().name());
+        return new SeriesLabels(
+                e.flow().name(), e.deployment().name(), e.workPool().name());
     }
 }

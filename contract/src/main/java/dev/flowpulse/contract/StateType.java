@@ -8,7 +8,15 @@ import java.util.Optional;
  * state names ({@code Late}, {@code AwaitingRetry}, custom names) are display text.
  */
 public enum StateType {
-    SCHEDULED, PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, CRASHED, PAUSED, CANCELLING;
+    SCHEDULED,
+    PENDING,
+    RUNNING,
+    COMPLETED,
+    FAILED,
+    CANCELLED,
+    CRASHED,
+    PAUSED,
+    CANCELLING;
 
     /** COMPLETED, FAILED, CANCELLED and CRASHED end a run (Prefect's {@code TERMINAL_STATES}). */
     public boolean isTerminal() {

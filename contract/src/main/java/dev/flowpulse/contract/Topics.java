@@ -15,8 +15,14 @@ import java.util.Map;
  * @param finishedTotals {@link FinishedSeries} → {@link FinishedTotal}; compacted
  * @param windowStats   {@link WindowKey} → {@link WindowStats}; compacted
  */
-public record Topics(String rawEvents, String deadLetters, String states, String finishedRuns, String stateTotals,
-        String finishedTotals, String windowStats) {
+public record Topics(
+        String rawEvents,
+        String deadLetters,
+        String states,
+        String finishedRuns,
+        String stateTotals,
+        String finishedTotals,
+        String windowStats) {
 
     public static final String RAW_EVENTS = "flowpulse.prefect-events.raw";
     public static final String DEAD_LETTERS = "flowpulse.dead-letters";

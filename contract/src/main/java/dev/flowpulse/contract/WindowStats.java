@@ -15,7 +15,10 @@ import java.util.TreeMap;
  * @param finishedCounts runs that finished in the window, by terminal state type (each run once)
  * @param durations      time spent RUNNING by the runs that finished in the window
  */
-public record WindowStats(Map<String, Long> stateCounts, Map<String, Long> finishedCounts, DurationHistogram durations,
+public record WindowStats(
+        Map<String, Long> stateCounts,
+        Map<String, Long> finishedCounts,
+        DurationHistogram durations,
         double maxDurationSeconds) {
 
     public WindowStats {
@@ -38,18 +41,6 @@ public record WindowStats(Map<String, Long> stateCounts, Map<String, Long> finis
     /** Counts one finished run (published once per run) with its time spent RUNNING. */
     public WindowStats plusFinish(FinishedFlowRun run) {
         return plusFinished(run.stateType(), run.totalRunTimeSeconds());
-    }
-
-    /**
-     * The state entry and, if it finishes the run, the finish with the transition's run time.
-     *
-     * @deprecated a run's finish is published separately from its terminal transition, possibly
-     *             later and with a more complete run time: use {@link #plusState} and {@link #plusFinish}
-     */
-    @Deprecated
-    public WindowStats plus(FlowRunTransition t) {
-        WindowStats withState = plusState(t.event());
-        return t.finishesRun() ? withState.plusFinished(t.event().stateType(), t.totalRunTimeSeconds()) : withState;
     }
 
     private WindowStats plusFinished(StateType terminal, double seconds) {

@@ -8,7 +8,8 @@ class DurationHistogramTest {
 
     @Test
     void shouldPutObservationsInTheFirstBucketWhoseBoundIsNotBelowThem() {
-        DurationHistogram h = DurationHistogram.empty().plus(0.0).plus(1.0).plus(1.5).plus(90_000);
+        DurationHistogram h =
+                DurationHistogram.empty().plus(0.0).plus(1.0).plus(1.5).plus(90_000);
 
         assertThat(h.count()).isEqualTo(4);
         assertThat(h.sumSeconds()).isEqualTo(90_002.5);

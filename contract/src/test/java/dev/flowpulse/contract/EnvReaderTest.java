@@ -18,9 +18,12 @@ class EnvReaderTest {
         env.required("A_REQUIRED");
 
         assertThatThrownBy(env::check)
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(4))
-                .hasMessageContaining("A_INT").hasMessageContaining("A_DURATION")
-                .hasMessageContaining("A_BOOL").hasMessageContaining("A_REQUIRED is required");
+                .isInstanceOfSatisfying(
+                        ConfigException.class, e -> assertThat(e.problems()).hasSize(4))
+                .hasMessageContaining("A_INT")
+                .hasMessageContaining("A_DURATION")
+                .hasMessageContaining("A_BOOL")
+                .hasMessageContaining("A_REQUIRED is required");
     }
 
     @Test
@@ -36,7 +39,14 @@ class EnvReaderTest {
     @Test
     void shouldPassKafkaVariablesThroughAsClientProperties() {
         var props = EnvReader.kafkaProperties(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", "b:9092", "KAFKA_SASL_JAAS_CONFIG", "x", "PREFECT_API_URL", "u", "KAFKA_", "y"));
+                "KAFKA_BOOTSTRAP_SERVERS",
+                "b:9092",
+                "KAFKA_SASL_JAAS_CONFIG",
+                "x",
+                "PREFECT_API_URL",
+                "u",
+                "KAFKA_",
+                "y"));
 
         assertThat(props).containsOnlyKeys("bootstrap.servers", "sasl.jaas.config");
         assertThat(props.getProperty("bootstrap.servers")).isEqualTo("b:9092");

@@ -37,13 +37,24 @@ class FlowRunEventParserTest {
 
     @Test
     void shouldParseEveryStateSampleWithItsTypeLabel() {
-        for (String state : new String[] {"Scheduled", "Pending", "Submitting", "Running", "Completed", "Failed",
-                "Crashed", "Cancelling", "Cancelled", "Scheduled-created-by-automation"}) {
+        for (String state : new String[] {
+            "Scheduled",
+            "Pending",
+            "Submitting",
+            "Running",
+            "Completed",
+            "Failed",
+            "Crashed",
+            "Cancelling",
+            "Cancelled",
+            "Scheduled-created-by-automation"
+        }) {
             JsonNode sample = PrefectSamples.event(state);
             ParsedEvent parsed = FlowRunEventParser.parse(sample, "");
             assertThat(parsed).as(state).isInstanceOf(ParsedEvent.StateChange.class);
             assertThat(((ParsedEvent.StateChange) parsed).event().stateType().name())
-                    .as(state).isEqualTo(sample.get("resource").get("prefect.state-type").asText());
+                    .as(state)
+                    .isEqualTo(sample.get("resource").get("prefect.state-type").asText());
         }
     }
 
@@ -80,8 +91,9 @@ class FlowRunEventParserTest {
 
         ParsedEvent parsed = FlowRunEventParser.parse(sample, "");
 
-        assertThat(parsed).isEqualTo(new ParsedEvent.Rejected(
-                FlowRunEventParser.UNKNOWN_STATE_TYPE, "unknown prefect.state-type 'EXPLODED'"));
+        assertThat(parsed)
+                .isEqualTo(new ParsedEvent.Rejected(
+                        FlowRunEventParser.UNKNOWN_STATE_TYPE, "unknown prefect.state-type 'EXPLODED'"));
     }
 
     @Test
@@ -107,18 +119,25 @@ class FlowRunEventParserTest {
 
     @Test
     void shouldAcceptBothTimestampFormsPrefectWrites() {
-        assertThat(FlowRunEventParser.parseTime("2026-05-04T09:05:00Z")).isEqualTo(Instant.parse("2026-05-04T09:05:00Z"));
+        assertThat(FlowRunEventParser.parseTime("2026-05-04T09:05:00Z"))
+                .isEqualTo(Instant.parse("2026-05-04T09:05:00Z"));
         assertThat(FlowRunEventParser.parseTime("2026-05-04T09:05:09.874120+00:00"))
                 .isEqualTo(Instant.parse("2026-05-04T09:05:09.874120Z"));
-        assertThat(FlowRunEventParser.parseTime("2026-05-04T11:05:00+02:00")).isEqualTo(Instant.parse("2026-05-04T09:05:00Z"));
-        assertThat(FlowRunEventParser.parseTime("2026-05-04T09:05:00")).isEqualTo(Instant.parse("2026-05-04T09:05:00Z"));
+        assertThat(FlowRunEventParser.parseTime("2026-05-04T11:05:00+02:00"))
+                .isEqualTo(Instant.parse("2026-05-04T09:05:00Z"));
+        assertThat(FlowRunEventParser.parseTime("2026-05-04T09:05:00"))
+                .isEqualTo(Instant.parse("2026-05-04T09:05:00Z"));
     }
 
     @Test
     void shouldExtractTheFlowRunIdForKeying() {
         assertThat(FlowRunEventParser.flowRunId(PrefectSamples.event("Failed")))
-                .contains(PrefectSamples.event("Failed").get("resource").get("prefect.resource.id").asText()
+                .contains(PrefectSamples.event("Failed")
+                        .get("resource")
+                        .get("prefect.resource.id")
+                        .asText()
                         .substring("prefect.flow-run.".length()));
-        assertThat(FlowRunEventParser.flowRunId(PrefectSamples.json("websocket/01-auth.json"))).isEmpty();
+        assertThat(FlowRunEventParser.flowRunId(PrefectSamples.json("websocket/01-auth.json")))
+                .isEmpty();
     }
 }

@@ -19,39 +19,49 @@ class RecordSerdeTest {
     @Test
     void shouldSerializeKeysToIdenticalBytesForEqualRecords() {
         JsonSerde<StateSeries> serde = JsonSerde.of(StateSeries.class);
-        StateSeries a = new StateSeries(new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod"), StateType.COMPLETED, "Completed");
-        StateSeries b = new StateSeries(new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod"), StateType.COMPLETED, "Completed");
+        StateSeries a = new StateSeries(
+                new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod"), StateType.COMPLETED, "Completed");
+        StateSeries b = new StateSeries(
+                new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod"), StateType.COMPLETED, "Completed");
 
         assertThat(serde.serialize("t", a)).isEqualTo(serde.serialize("t", b));
-        assertThat(new String(serde.serialize("t", a), StandardCharsets.UTF_8)).isEqualTo(
-                "{\"labels\":{\"deployment\":\"hourly-sync\",\"flow\":\"etl-orders\",\"work_pool\":\"k8s-prod\"},"
-                        + "\"state\":\"Completed\",\"state_type\":\"COMPLETED\"}");
+        assertThat(new String(serde.serialize("t", a), StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "{\"labels\":{\"deployment\":\"hourly-sync\",\"flow\":\"etl-orders\",\"work_pool\":\"k8s-prod\"},"
+                                + "\"state\":\"Completed\",\"state_type\":\"COMPLETED\"}");
     }
 
     @Test
     void shouldRoundTripTheOutputRecords() {
         FlowRunTransition t = new FlowRunTransition(completed(), 152.441382, true);
-        assertThat(JsonSerde.of(FlowRunTransition.class).deserialize("t", JsonSerde.of(FlowRunTransition.class).serialize("t", t)))
+        assertThat(JsonSerde.of(FlowRunTransition.class)
+                        .deserialize("t", JsonSerde.of(FlowRunTransition.class).serialize("t", t)))
                 .isEqualTo(t);
 
-        WindowStats stats = WindowStats.empty().plus(t);
-        WindowStats back = JsonSerde.of(WindowStats.class).deserialize("t", JsonSerde.of(WindowStats.class).serialize("t", stats));
+        WindowStats stats = WindowStats.empty().plusState(t.event()).plusFinish(finished(t.event(), 152.441382));
+        WindowStats back = JsonSerde.of(WindowStats.class)
+                .deserialize("t", JsonSerde.of(WindowStats.class).serialize("t", stats));
         assertThat(back).isEqualTo(stats);
         assertThat(back.failureRatio()).isEqualTo(0.0);
 
         WindowKey key = new WindowKey("flow", Map.of("flow", "etl-orders"), Instant.parse("2026-05-04T09:05:00Z"), 300);
-        assertThat(JsonSerde.of(WindowKey.class).deserialize("t", JsonSerde.of(WindowKey.class).serialize("t", key))).isEqualTo(key);
+        assertThat(JsonSerde.of(WindowKey.class)
+                        .deserialize("t", JsonSerde.of(WindowKey.class).serialize("t", key)))
+                .isEqualTo(key);
     }
 
     @Test
     void shouldComputeFailureRatioFromFailedAndCrashedOnly() {
         FlowRunEvent done = completed();
-        WindowStats stats = WindowStats.empty()
-                .plus(new FlowRunTransition(done, 10, true))
-                .plus(new FlowRunTransition(withType(done, StateType.FAILED), 20, true))
-                .plus(new FlowRunTransition(withType(done, StateType.CRASHED), 30, true))
-                .plus(new FlowRunTransition(withType(done, StateType.CANCELLED), 40, true))
-                .plus(new FlowRunTransition(withType(done, StateType.RUNNING), 0, false));
+        WindowStats stats = WindowStats.empty();
+        stats = stats.plusState(done).plusFinish(finished(done, 10));
+        FlowRunEvent failed = withType(done, StateType.FAILED);
+        stats = stats.plusState(failed).plusFinish(finished(failed, 20));
+        FlowRunEvent crashed = withType(done, StateType.CRASHED);
+        stats = stats.plusState(crashed).plusFinish(finished(crashed, 30));
+        FlowRunEvent cancelled = withType(done, StateType.CANCELLED);
+        stats = stats.plusState(cancelled).plusFinish(finished(cancelled, 40));
+        stats = stats.plusState(withType(done, StateType.RUNNING));
 
         assertThat(stats.finishedTotal()).isEqualTo(4);
         assertThat(stats.failureRatio()).isEqualTo(0.5);
@@ -66,12 +76,44 @@ class RecordSerdeTest {
         assertThat(serde.serialize("t", null)).isNull();
         assertThat(serde.deserialize("t", null)).isNull();
         assertThatThrownBy(() -> serde.deserialize("t", "{nope".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("StateTotal");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("StateTotal");
     }
 
     private static FlowRunEvent withType(FlowRunEvent e, StateType type) {
-        return new FlowRunEvent(e.workspace(), e.eventId() + type, e.flowRunId(), e.flowRunName(), type, type.name(),
-                e.occurred(), e.received(), e.runCount(), e.previousType(), e.follows(), e.flow(), e.deployment(),
-                e.workQueue(), e.workPool(), e.tags());
+        return new FlowRunEvent(
+                e.workspace(),
+                e.eventId() + type,
+                e.flowRunId(),
+                e.flowRunName(),
+                type,
+                type.name(),
+                e.occurred(),
+                e.received(),
+                e.runCount(),
+                e.previousType(),
+                e.follows(),
+                e.flow(),
+                e.deployment(),
+                e.workQueue(),
+                e.workPool(),
+                e.tags());
+    }
+
+    private static FinishedFlowRun finished(FlowRunEvent terminal, double seconds) {
+        return new FinishedFlowRun(
+                terminal.workspace(),
+                terminal.flowRunId(),
+                terminal.flowRunName(),
+                terminal.flow(),
+                terminal.deployment(),
+                terminal.workPool(),
+                terminal.tags(),
+                terminal.stateType(),
+                terminal.stateName(),
+                terminal.occurred().minusSeconds((long) seconds),
+                terminal.occurred(),
+                seconds,
+                terminal.runCount());
     }
 }

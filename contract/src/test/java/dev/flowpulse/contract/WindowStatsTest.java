@@ -3,7 +3,6 @@ package dev.flowpulse.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowpulse.testkit.PrefectSamples;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Window statistics fed with state entries and finished runs separately. */
@@ -14,9 +13,20 @@ class WindowStatsTest {
     }
 
     private static FinishedFlowRun finished(FlowRunEvent terminal, double seconds) {
-        return new FinishedFlowRun(terminal.workspace(), terminal.flowRunId(), terminal.flowRunName(), terminal.flow(),
-                terminal.deployment(), terminal.workPool(), terminal.tags(), terminal.stateType(), terminal.stateName(),
-                terminal.occurred().minusSeconds((long) seconds), terminal.occurred(), seconds, terminal.runCount());
+        return new FinishedFlowRun(
+                terminal.workspace(),
+                terminal.flowRunId(),
+                terminal.flowRunName(),
+                terminal.flow(),
+                terminal.deployment(),
+                terminal.workPool(),
+                terminal.tags(),
+                terminal.stateType(),
+                terminal.stateName(),
+                terminal.occurred().minusSeconds((long) seconds),
+                terminal.occurred(),
+                seconds,
+                terminal.runCount());
     }
 
     @Test
@@ -41,17 +51,5 @@ class WindowStatsTest {
         assertThat(stats.failureRatio()).isEqualTo(0.5);
         assertThat(stats.maxDurationSeconds()).isEqualTo(513.6);
         assertThat(stats.durations().sumSeconds()).isEqualTo(152.441382 + 513.6);
-    }
-
-    @Test
-    @SuppressWarnings("deprecation")
-    void shouldKeepTheTransitionFoldEqualToStatePlusFinish() {
-        FlowRunEvent completed = parsed("Completed");
-
-        WindowStats viaTransition = WindowStats.empty().plus(new FlowRunTransition(completed, 152.441382, true));
-        WindowStats separately = WindowStats.empty().plusState(completed).plusFinish(finished(completed, 152.441382));
-
-        assertThat(viaTransition).isEqualTo(separately);
-        assertThat(separately.finishedCounts()).containsExactly(Map.entry("COMPLETED", 1L));
     }
 }

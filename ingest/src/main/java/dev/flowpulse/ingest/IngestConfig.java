@@ -36,9 +36,21 @@ import java.util.regex.Pattern;
  * @param httpHost      {@code FLOWPULSE_INGEST_HTTP_HOST}, default {@code 0.0.0.0}
  * @param httpPort      {@code FLOWPULSE_INGEST_HTTP_PORT}, default 9401 (0 = any free port)
  */
-public record IngestConfig(URI apiUrl, Secret apiKey, Secret authString, URI cloudApiUrl, String workspace,
-        boolean backfill, Duration lookback, Duration reconnectMin, Duration reconnectMax, Duration pingInterval,
-        Properties kafka, Topics topics, String httpHost, int httpPort) {
+public record IngestConfig(
+        URI apiUrl,
+        Secret apiKey,
+        Secret authString,
+        URI cloudApiUrl,
+        String workspace,
+        boolean backfill,
+        Duration lookback,
+        Duration reconnectMin,
+        Duration reconnectMax,
+        Duration pingInterval,
+        Properties kafka,
+        Topics topics,
+        String httpHost,
+        int httpPort) {
 
     public static final String DEFAULT_CLOUD_API_URL = "https://api.prefect.cloud/api";
     public static final Duration DEFAULT_LOOKBACK = Duration.ofMinutes(15);
@@ -94,8 +106,21 @@ public record IngestConfig(URI apiUrl, Secret apiKey, Secret authString, URI clo
             reader.problem("FLOWPULSE_INGEST_HTTP_PORT must be <= 65535, got " + httpPort);
         }
         reader.check();
-        return new IngestConfig(apiUrl, apiKey, authString, cloudApiUrl, workspace, backfill, lookback,
-                reconnectMin, reconnectMax, pingInterval, EnvReader.kafkaProperties(env), topics, httpHost, httpPort);
+        return new IngestConfig(
+                apiUrl,
+                apiKey,
+                authString,
+                cloudApiUrl,
+                workspace,
+                backfill,
+                lookback,
+                reconnectMin,
+                reconnectMax,
+                pingInterval,
+                EnvReader.kafkaProperties(env),
+                topics,
+                httpHost,
+                httpPort);
     }
 
     /** Prefect Cloud mode, decided like the Python client: the API URL starts with the Cloud API URL. */

@@ -2,9 +2,9 @@ package dev.flowpulse.ingest;
 
 import dev.flowpulse.contract.ConfigException;
 import dev.flowpulse.contract.EnvReader;
+import dev.flowpulse.runtime.MeterRegistries;
 import dev.flowpulse.runtime.MetricsHttpServer;
 import dev.flowpulse.runtime.TopicProvisioner;
-import dev.flowpulse.runtime.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -50,9 +50,12 @@ public final class IngestMain {
             return;
         }
         MetricsHttpServer server = http;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            service.close();
-        }, "ingest-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            service.close();
+                        },
+                        "ingest-shutdown"));
     }
 }

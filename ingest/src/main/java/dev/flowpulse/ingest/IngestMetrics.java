@@ -51,7 +51,8 @@ public final class IngestMetrics {
                 .description("1 while the websocket is authenticated and subscribed, else 0")
                 .register(registry);
         Gauge.builder("flowpulse.ingest.last.event.occurred.seconds", lastEventOccurredMillis, ms -> ms.get() / 1000.0)
-                .description("Latest 'occurred' (unix seconds) of an event published to the raw topic; 0 before the first")
+                .description(
+                        "Latest 'occurred' (unix seconds) of an event published to the raw topic; 0 before the first")
                 .register(registry);
     }
 

@@ -77,8 +77,8 @@ public final class IngestService implements AutoCloseable {
         Duration downFor = Duration.between(down.get(), clock.instant());
         return downFor.compareTo(RECONNECT_GRACE) < 0
                 ? MetricsHttpServer.Health.healthy()
-                : MetricsHttpServer.Health.unhealthy("Prefect event websocket not subscribed for "
-                        + downFor.toSeconds() + " s (" + s.url() + ")");
+                : MetricsHttpServer.Health.unhealthy(
+                        "Prefect event websocket not subscribed for " + downFor.toSeconds() + " s (" + s.url() + ")");
     }
 
     @Override

@@ -124,16 +124,18 @@ class IngestConfigTest {
         env.put("FLOWPULSE_INGEST_HTTP_PORT", "70000");
 
         assertThatThrownBy(() -> IngestConfig.fromEnv(env))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-                        .anyMatch(p -> p.startsWith("PREFECT_API_URL is required"))
-                        .anyMatch(p -> p.startsWith("PREFECT_CLOUD_API_URL must be an absolute http"))
-                        .anyMatch(p -> p.startsWith("FLOWPULSE_INGEST_BACKFILL must be true or false"))
-                        .anyMatch(p -> p.startsWith("FLOWPULSE_INGEST_LOOKBACK must be a duration"))
-                        .anyMatch(p -> p.startsWith("FLOWPULSE_INGEST_RECONNECT_MIN must be greater than zero"))
-                        .anyMatch(p -> p.startsWith("FLOWPULSE_INGEST_PING_INTERVAL must be a duration"))
-                        .anyMatch(p -> p.startsWith("KAFKA_BOOTSTRAP_SERVERS is required"))
-                        .anyMatch(p -> p.startsWith("FLOWPULSE_INGEST_HTTP_PORT must be <= 65535"))
-                        .hasSize(8));
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .anyMatch(p -> p.startsWith("PREFECT_API_URL is required"))
+                                .anyMatch(p -> p.startsWith("PREFECT_CLOUD_API_URL must be an absolute http"))
+                                .anyMatch(p -> p.startsWith("FLOWPULSE_INGEST_BACKFILL must be true or false"))
+                                .anyMatch(p -> p.startsWith("FLOWPULSE_INGEST_LOOKBACK must be a duration"))
+                                .anyMatch(p -> p.startsWith("FLOWPULSE_INGEST_RECONNECT_MIN must be greater than zero"))
+                                .anyMatch(p -> p.startsWith("FLOWPULSE_INGEST_PING_INTERVAL must be a duration"))
+                                .anyMatch(p -> p.startsWith("KAFKA_BOOTSTRAP_SERVERS is required"))
+                                .anyMatch(p -> p.startsWith("FLOWPULSE_INGEST_HTTP_PORT must be <= 65535"))
+                                .hasSize(8));
     }
 
     @Test
@@ -161,12 +163,15 @@ class IngestConfigTest {
         env.put("PREFECT_API_URL", "http://user:urlpass@prefect:4200/api");
         env.put("PREFECT_API_KEY", API_KEY);
         env.put("PREFECT_API_AUTH_STRING", AUTH_STRING);
-        env.put("KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                + "username=\"u\" password=\"kafka-secret\";");
+        env.put(
+                "KAFKA_SASL_JAAS_CONFIG",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                        + "username=\"u\" password=\"kafka-secret\";");
 
         String text = IngestConfig.fromEnv(env).toString();
 
-        assertThat(text).doesNotContain(API_KEY, AUTH_STRING, "s3cr3t", "kafka-secret", "urlpass")
+        assertThat(text)
+                .doesNotContain(API_KEY, AUTH_STRING, "s3cr3t", "kafka-secret", "urlpass")
                 .contains("apiKey=****", "authString=****", "sasl.jaas.config", "http://****@prefect:4200/api");
     }
 

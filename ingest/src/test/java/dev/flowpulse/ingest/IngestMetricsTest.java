@@ -24,22 +24,23 @@ class IngestMetricsTest {
 
         String text = registry.scrape();
 
-        assertThat(text).contains(
-                "# HELP flowpulse_ingest_messages_received_total Complete text messages received",
-                "# TYPE flowpulse_ingest_messages_received_total counter",
-                "flowpulse_ingest_messages_received_total 1.0",
-                "flowpulse_ingest_events_published_total 1.0",
-                "flowpulse_ingest_events_skipped_total{reason=\"duplicate\"} 1.0",
-                "flowpulse_ingest_events_skipped_total{reason=\"not_a_state_change\"} 0.0",
-                "flowpulse_ingest_dead_letters_total{reason=\"malformed-json\"} 1.0",
-                "flowpulse_ingest_publish_errors_total 1.0",
-                "flowpulse_ingest_connects_total{outcome=\"auth_failed\"} 1.0",
-                "flowpulse_ingest_connects_total{outcome=\"success\"} 0.0",
-                "flowpulse_ingest_connects_total{outcome=\"error\"} 0.0",
-                "# TYPE flowpulse_ingest_connected gauge",
-                "flowpulse_ingest_connected 1.0",
-                "# TYPE flowpulse_ingest_last_event_occurred_seconds gauge",
-                "flowpulse_ingest_last_event_occurred_seconds 1.777885662315E9");
+        assertThat(text)
+                .contains(
+                        "# HELP flowpulse_ingest_messages_received_total Complete text messages received",
+                        "# TYPE flowpulse_ingest_messages_received_total counter",
+                        "flowpulse_ingest_messages_received_total 1.0",
+                        "flowpulse_ingest_events_published_total 1.0",
+                        "flowpulse_ingest_events_skipped_total{reason=\"duplicate\"} 1.0",
+                        "flowpulse_ingest_events_skipped_total{reason=\"not_a_state_change\"} 0.0",
+                        "flowpulse_ingest_dead_letters_total{reason=\"malformed-json\"} 1.0",
+                        "flowpulse_ingest_publish_errors_total 1.0",
+                        "flowpulse_ingest_connects_total{outcome=\"auth_failed\"} 1.0",
+                        "flowpulse_ingest_connects_total{outcome=\"success\"} 0.0",
+                        "flowpulse_ingest_connects_total{outcome=\"error\"} 0.0",
+                        "# TYPE flowpulse_ingest_connected gauge",
+                        "flowpulse_ingest_connected 1.0",
+                        "# TYPE flowpulse_ingest_last_event_occurred_seconds gauge",
+                        "flowpulse_ingest_last_event_occurred_seconds 1.777885662315E9");
     }
 
     @Test
@@ -47,6 +48,9 @@ class IngestMetricsTest {
         metrics.eventPublished(Instant.ofEpochSecond(2_000));
         metrics.eventPublished(Instant.ofEpochSecond(1_000));
 
-        assertThat(registry.get("flowpulse.ingest.last.event.occurred.seconds").gauge().value()).isEqualTo(2_000);
+        assertThat(registry.get("flowpulse.ingest.last.event.occurred.seconds")
+                        .gauge()
+                        .value())
+                .isEqualTo(2_000);
     }
 }

@@ -101,13 +101,17 @@ class IngestServiceIT {
     }
 
     private double connects(String outcome) {
-        return registry.get("flowpulse.ingest.connects").tag("outcome", outcome).counter().count();
+        return registry.get("flowpulse.ingest.connects")
+                .tag("outcome", outcome)
+                .counter()
+                .count();
     }
 
     @Test
     void shouldPublishEveryEventKeyedByFlowRunAcrossADroppedConnection() throws Exception {
         simulator = PrefectSimulator.builder().authString(AUTH_STRING).build().start();
-        Scenario scenario = Scenario.generate(21, 12, Instant.now().minus(Scenario.SPAN).minusSeconds(30));
+        Scenario scenario =
+                Scenario.generate(21, 12, Instant.now().minus(Scenario.SPAN).minusSeconds(30));
         List<ObjectNode> events = scenario.events();
         Set<String> ids = events.stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
         int third = events.size() / 3;
@@ -117,15 +121,21 @@ class IngestServiceIT {
         try (RawTopicReader reader = new RawTopicReader(rawTopic)) {
             Poll.until("the first third on the topic", WAIT, () -> reader.poll().size() >= third);
             assertThat(service.health().up()).isTrue();
-            assertThat(registry.get("flowpulse.ingest.connected").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("flowpulse.ingest.connected").gauge().value())
+                    .isEqualTo(1);
 
             simulator.dropConnections();
             simulator.publish(events.subList(third, 2 * third));
-            Poll.until("a second subscription", WAIT,
+            Poll.until(
+                    "a second subscription",
+                    WAIT,
                     () -> connects(IngestMetrics.CONNECT_SUCCESS) >= 2 && simulator.activeSubscribers() == 1);
             simulator.publish(events.subList(2 * third, events.size()));
 
-            Poll.until("every event id on the topic", WAIT, () -> reader.eventIds().equals(ids),
+            Poll.until(
+                    "every event id on the topic",
+                    WAIT,
+                    () -> reader.eventIds().equals(ids),
                     () -> reader.eventIds().size() + " of " + ids.size());
             // What the server sent, field for field (the simulator stamps 'received' itself).
             Map<String, ObjectNode> byId = simulator.storedEvents().stream()
@@ -134,8 +144,10 @@ class IngestServiceIT {
                 JsonNode value = Json.prefect().readTree(record.value());
                 String id = value.get("id").asText();
                 assertThat(value).isEqualTo(byId.get(id));
-                assertThat(record.key()).isEqualTo(FlowRunEventParser.flowRunId(value).orElseThrow());
-                assertThat(record.timestamp()).isEqualTo(Instant.parse(value.get("occurred").asText()).toEpochMilli());
+                assertThat(record.key())
+                        .isEqualTo(FlowRunEventParser.flowRunId(value).orElseThrow());
+                assertThat(record.timestamp())
+                        .isEqualTo(Instant.parse(value.get("occurred").asText()).toEpochMilli());
                 assertThat(DeadLetters.get(record.headers(), Headers.SOURCE)).isEqualTo("websocket");
                 assertThat(DeadLetters.get(record.headers(), Headers.WORKSPACE))
                         .isEqualTo("127.0.0.1:" + simulator.apiUrl().getPort());
@@ -144,7 +156,9 @@ class IngestServiceIT {
         }
         assertThat(registry.get("flowpulse.ingest.events.published").counter().count())
                 .isGreaterThanOrEqualTo(events.size());
-        assertThat(registry.get("flowpulse.ingest.last.event.occurred.seconds").gauge().value())
+        assertThat(registry.get("flowpulse.ingest.last.event.occurred.seconds")
+                        .gauge()
+                        .value())
                 .isEqualTo(scenario.end().toEpochMilli() / 1000.0);
         assertThat(registry.scrape()).contains("kafka_producer_record_send_total");
     }
@@ -152,10 +166,12 @@ class IngestServiceIT {
     @Test
     void shouldPublishNothingWithAWrongAuthStringAndNeverLogIt() throws Exception {
         simulator = PrefectSimulator.builder().authString(AUTH_STRING).build().start();
-        simulator.publish(Scenario.generate(22, 3, Instant.now().minus(Scenario.SPAN)).events());
+        simulator.publish(
+                Scenario.generate(22, 3, Instant.now().minus(Scenario.SPAN)).events());
         String wrong = "admin:definitely-wrong-0c1d";
 
-        try (LogCapture logs = new LogCapture(); RawTopicReader reader = new RawTopicReader(rawTopic)) {
+        try (LogCapture logs = new LogCapture();
+                RawTopicReader reader = new RawTopicReader(rawTopic)) {
             service(wrong).start();
             Poll.until("two rejected connects", WAIT, () -> connects(IngestMetrics.CONNECT_AUTH_FAILED) >= 2);
 
@@ -164,7 +180,8 @@ class IngestServiceIT {
             assertThat(service.health().up()).isTrue(); // reconnecting for less than two minutes
             service.close();
             String text = logs.text();
-            assertThat(text).contains("Prefect rejected the event websocket credential")
+            assertThat(text)
+                    .contains("Prefect rejected the event websocket credential")
                     .doesNotContain(wrong, "definitely-wrong");
             assertThat(registry.scrape()).doesNotContain("definitely-wrong");
         }
@@ -173,15 +190,20 @@ class IngestServiceIT {
     @Test
     void shouldReplayEventsWhoseSendsFailedWhileKafkaWasDown() throws Exception {
         simulator = PrefectSimulator.builder().authString(AUTH_STRING).build().start();
-        List<ObjectNode> events = Scenario.generate(23, 9, Instant.now().minus(Scenario.SPAN).minusSeconds(30)).events();
+        List<ObjectNode> events = Scenario.generate(
+                        23, 9, Instant.now().minus(Scenario.SPAN).minusSeconds(30))
+                .events();
         Set<String> ids = events.stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
         int third = events.size() / 3;
         simulator.publish(events.subList(0, third));
-        service(AUTH_STRING, Map.of(
-                "KAFKA_DELIVERY_TIMEOUT_MS", "1500",
-                "KAFKA_REQUEST_TIMEOUT_MS", "1000",
-                "KAFKA_MAX_BLOCK_MS", "1000",
-                "KAFKA_RECONNECT_BACKOFF_MAX_MS", "200")).start();
+        service(
+                        AUTH_STRING,
+                        Map.of(
+                                "KAFKA_DELIVERY_TIMEOUT_MS", "1500",
+                                "KAFKA_REQUEST_TIMEOUT_MS", "1000",
+                                "KAFKA_MAX_BLOCK_MS", "1000",
+                                "KAFKA_RECONNECT_BACKOFF_MAX_MS", "200"))
+                .start();
         try (RawTopicReader reader = new RawTopicReader(rawTopic)) {
             Poll.until("the first third on the topic", WAIT, () -> reader.poll().size() >= third);
         }
@@ -189,15 +211,23 @@ class IngestServiceIT {
         broker.stop();
         try {
             simulator.publish(events.subList(third, 2 * third)); // delivered live, but Kafka is down
-            Poll.until("a failed send", WAIT,
-                    () -> registry.get("flowpulse.ingest.publish.errors").counter().count() >= 1);
+            Poll.until(
+                    "a failed send",
+                    WAIT,
+                    () -> registry.get("flowpulse.ingest.publish.errors")
+                                    .counter()
+                                    .count()
+                            >= 1);
         } finally {
             broker.restart();
         }
         simulator.publish(events.subList(2 * third, events.size()));
 
         try (RawTopicReader reader = new RawTopicReader(rawTopic)) {
-            Poll.until("every event id on the topic", WAIT, () -> reader.eventIds().equals(ids),
+            Poll.until(
+                    "every event id on the topic",
+                    WAIT,
+                    () -> reader.eventIds().equals(ids),
                     () -> reader.eventIds().size() + " of " + ids.size());
         }
         // The failed sends made the subscriber resubscribe from before them.
@@ -237,11 +267,15 @@ class IngestServiceIT {
         }
 
         Set<String> eventIds() {
-            return poll().stream().map(r -> DeadLetters.get(r.headers(), Headers.EVENT_ID)).collect(Collectors.toSet());
+            return poll().stream()
+                    .map(r -> DeadLetters.get(r.headers(), Headers.EVENT_ID))
+                    .collect(Collectors.toSet());
         }
 
         long endOffsetSum() {
-            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+            return consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
 
         @Override

@@ -57,8 +57,14 @@ class IngestServiceTest {
 
         service.start();
         try {
-            Poll.until("a failed connect", Duration.ofSeconds(10), () -> registry.find("flowpulse.ingest.connects")
-                    .tag("outcome", IngestMetrics.CONNECT_ERROR).counter().count() >= 1);
+            Poll.until(
+                    "a failed connect",
+                    Duration.ofSeconds(10),
+                    () -> registry.find("flowpulse.ingest.connects")
+                                    .tag("outcome", IngestMetrics.CONNECT_ERROR)
+                                    .counter()
+                                    .count()
+                            >= 1);
             assertThat(service.health().up()).isTrue();
 
             now = now.plus(Duration.ofMinutes(2));

@@ -17,8 +17,8 @@ public final class Poll {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout.toMillis() + " ms waiting for " + what + " "
-                        + state.get());
+                throw new AssertionError(
+                        "Timed out after " + timeout.toMillis() + " ms waiting for " + what + " " + state.get());
             }
             try {
                 Thread.sleep(25);

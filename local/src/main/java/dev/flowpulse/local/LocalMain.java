@@ -2,11 +2,11 @@ package dev.flowpulse.local;
 
 import dev.flowpulse.contract.ConfigException;
 import dev.flowpulse.contract.EnvReader;
+import dev.flowpulse.runtime.MeterRegistries;
 import dev.flowpulse.runtime.MetricsHttpServer;
 import dev.flowpulse.simulator.LiveTraffic;
 import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.testkit.EmbeddedKafkaBroker;
-import dev.flowpulse.runtime.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
@@ -38,11 +38,14 @@ public final class LocalMain {
     public static void main(String[] args) {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Stopping flowpulse");
-            closeAll(started);
-            stopped.countDown();
-        }, "flowpulse-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            log.info("Stopping flowpulse");
+                            closeAll(started);
+                            stopped.countDown();
+                        },
+                        "flowpulse-shutdown"));
         int exit = 0;
         try {
             run(new HashMap<>(System.getenv()), started);
@@ -70,7 +73,8 @@ public final class LocalMain {
         double runsPerSecond = parseRate(reader, rate);
         reader.check();
 
-        if (env.get("KAFKA_BOOTSTRAP_SERVERS") == null || env.get("KAFKA_BOOTSTRAP_SERVERS").isBlank()) {
+        if (env.get("KAFKA_BOOTSTRAP_SERVERS") == null
+                || env.get("KAFKA_BOOTSTRAP_SERVERS").isBlank()) {
             // A fresh embedded broker each run, so the streams state that matches it starts fresh too.
             deleteRecursively(home);
             env.putIfAbsent("FLOWPULSE_STATE_DIR", home.resolve("streams-state").toString());
@@ -100,10 +104,11 @@ public final class LocalMain {
             Thread.sleep(200);
         }
         if (pipeline.health().up()) {
-            System.out.println("flowpulse is up: " + http.metricsUri() + "  (health: " + http.baseUri().resolve("/health") + ")");
+            System.out.println("flowpulse is up: " + http.metricsUri() + "  (health: "
+                    + http.baseUri().resolve("/health") + ")");
         } else {
-            System.out.println("flowpulse started but is not healthy yet (" + pipeline.health().detail() + "): "
-                    + http.metricsUri());
+            System.out.println("flowpulse started but is not healthy yet ("
+                    + pipeline.health().detail() + "): " + http.metricsUri());
         }
         System.out.flush();
     }

@@ -7,6 +7,7 @@ import dev.flowpulse.contract.DeadLetters;
 import dev.flowpulse.contract.FlowRunEventParser;
 import dev.flowpulse.contract.Headers;
 import dev.flowpulse.contract.Topics;
+import dev.flowpulse.runtime.MeterRegistries;
 import dev.flowpulse.runtime.MetricsHttpServer;
 import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.simulator.Scenario;
@@ -16,7 +17,6 @@ import dev.flowpulse.testkit.EmbeddedKafkaBroker;
 import dev.flowpulse.testkit.PrometheusText;
 import dev.flowpulse.testkit.PrometheusText.Sample;
 import dev.flowpulse.testkit.Promtool;
-import dev.flowpulse.runtime.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -95,27 +95,33 @@ class PipelineEndToEndIT {
 
                 Map<String, Double> expected = expectedSamples(scenario);
                 awaitMetrics(http.metricsUri(), expected);
-                LoggerFactory.getLogger(PipelineEndToEndIT.class).info("All {} expected samples scraped", expected.size());
+                LoggerFactory.getLogger(PipelineEndToEndIT.class)
+                        .info("All {} expected samples scraped", expected.size());
 
                 // Once everything is counted: redeliver a terminal event straight to the raw topic
                 // (as a producer retry or an ingest restart would) and add two poison records.
                 redeliverAndPoisonTheRawTopic(broker, events);
-                await("redelivery dropped", () -> sum(scrape(http.metricsUri()), "flowpulse_streams_duplicates_dropped_total") >= 1);
-                await("poison records dead-lettered",
+                await(
+                        "redelivery dropped",
+                        () -> sum(scrape(http.metricsUri()), "flowpulse_streams_duplicates_dropped_total") >= 1);
+                await(
+                        "poison records dead-lettered",
                         () -> sum(scrape(http.metricsUri()), "flowpulse_streams_dead_letters_total") >= 2);
                 String text = scrape(http.metricsUri());
 
                 assertSamplesEqual(text, expected);
                 assertThat(prefectSeries(text, "prefect_flow_run_states_total"))
-                        .as("no series beyond the scenario's").isEqualTo(keysOf(expected, "prefect_flow_run_states_total"));
+                        .as("no series beyond the scenario's")
+                        .isEqualTo(keysOf(expected, "prefect_flow_run_states_total"));
                 assertThat(prefectSeries(text, "prefect_flow_runs_finished_total"))
                         .isEqualTo(keysOf(expected, "prefect_flow_runs_finished_total"));
                 assertDurationSums(text, scenario);
                 Promtool.Result lint = Promtool.checkMetrics(text);
                 assertThat(lint.exitCode()).as(lint.output()).isZero();
                 assertThat(lint.output()).isBlank();
-                assertThat(deadLetterReasons(broker)).containsExactlyInAnyOrder(
-                        FlowRunEventParser.MALFORMED_JSON, FlowRunEventParser.UNKNOWN_STATE_TYPE);
+                assertThat(deadLetterReasons(broker))
+                        .containsExactlyInAnyOrder(
+                                FlowRunEventParser.MALFORMED_JSON, FlowRunEventParser.UNKNOWN_STATE_TYPE);
 
                 // A brand-new sink rebuilds the same totals from the compacted topics.
                 PrometheusMeterRegistry fresh = MeterRegistries.prometheus(env);
@@ -129,19 +135,23 @@ class PipelineEndToEndIT {
     }
 
     /** Redelivers the last terminal event (as a producer retry or an ingest restart would) and adds two bad records. */
-    private static void redeliverAndPoisonTheRawTopic(EmbeddedKafkaBroker broker, List<ObjectNode> events) throws Exception {
+    private static void redeliverAndPoisonTheRawTopic(EmbeddedKafkaBroker broker, List<ObjectNode> events)
+            throws Exception {
         ObjectNode terminal = events.stream()
                 .filter(e -> Set.of("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
                         .contains(e.get("resource").get("prefect.state-type").asText()))
-                .reduce((a, b) -> b).orElseThrow();
+                .reduce((a, b) -> b)
+                .orElseThrow();
         ObjectNode unknown = terminal.deepCopy();
         ((ObjectNode) unknown.get("resource")).put("prefect.state-type", "EXPLODED");
         unknown.put("id", "019df23b-0000-7000-8000-000000000001");
         String runId = FlowRunEventParser.flowRunId(terminal).orElseThrow();
         Properties p = broker.clientProperties();
         p.put("enable.idempotence", "true");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            for (byte[] value : List.of(terminal.toString().getBytes(StandardCharsets.UTF_8),
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (byte[] value : List.of(
+                    terminal.toString().getBytes(StandardCharsets.UTF_8),
                     "{\"occurred\": \"2026-".getBytes(StandardCharsets.UTF_8),
                     unknown.toString().getBytes(StandardCharsets.UTF_8))) {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.RAW_EVENTS, runId, value);
@@ -154,12 +164,32 @@ class PipelineEndToEndIT {
     /** Every sample the scenario implies, keyed as {@code name{labels}}. */
     private static Map<String, Double> expectedSamples(Scenario scenario) {
         Map<String, Double> expected = new TreeMap<>();
-        scenario.expectedStateEntries().forEach((k, n) -> expected.put(key("prefect_flow_run_states_total", Map.of(
-                "flow", k.flow(), "deployment", k.deployment(), "work_pool", k.workPool(),
-                "state_type", k.stateType(), "state", k.stateName())), n.doubleValue()));
+        scenario.expectedStateEntries()
+                .forEach((k, n) -> expected.put(
+                        key(
+                                "prefect_flow_run_states_total",
+                                Map.of(
+                                        "flow",
+                                        k.flow(),
+                                        "deployment",
+                                        k.deployment(),
+                                        "work_pool",
+                                        k.workPool(),
+                                        "state_type",
+                                        k.stateType(),
+                                        "state",
+                                        k.stateName())),
+                        n.doubleValue()));
         scenario.expectedFinished().forEach((k, n) -> {
-            Map<String, String> labels = Map.of("flow", k.flow(), "deployment", k.deployment(), "work_pool", k.workPool(),
-                    "state_type", k.stateType());
+            Map<String, String> labels = Map.of(
+                    "flow",
+                    k.flow(),
+                    "deployment",
+                    k.deployment(),
+                    "work_pool",
+                    k.workPool(),
+                    "state_type",
+                    k.stateType());
             expected.put(key("prefect_flow_runs_finished_total", labels), n.doubleValue());
             expected.put(key("prefect_flow_run_duration_seconds_count", labels), n.doubleValue());
         });
@@ -169,7 +199,8 @@ class PipelineEndToEndIT {
 
     private static String scrape(URI metrics) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             return response.body();
         } catch (Exception e) {
@@ -178,7 +209,9 @@ class PipelineEndToEndIT {
     }
 
     private static double sum(String text, String name) {
-        return PrometheusText.named(PrometheusText.parse(text), name).stream().mapToDouble(Sample::value).sum();
+        return PrometheusText.named(PrometheusText.parse(text), name).stream()
+                .mapToDouble(Sample::value)
+                .sum();
     }
 
     private static String awaitMetrics(URI metrics, Map<String, Double> expected) throws Exception {
@@ -215,21 +248,31 @@ class PipelineEndToEndIT {
     private static void assertDurationSums(String text, Scenario scenario) {
         List<Sample> samples = PrometheusText.parse(text);
         scenario.expectedRunningSeconds().forEach((k, seconds) -> {
-            Map<String, String> labels = Map.of("flow", k.flow(), "deployment", k.deployment(), "work_pool", k.workPool(),
-                    "state_type", k.stateType());
+            Map<String, String> labels = Map.of(
+                    "flow",
+                    k.flow(),
+                    "deployment",
+                    k.deployment(),
+                    "work_pool",
+                    k.workPool(),
+                    "state_type",
+                    k.stateType());
             assertThat(PrometheusText.value(samples, "prefect_flow_run_duration_seconds_sum", labels))
-                    .as("duration sum of %s", k).hasValueSatisfying(v -> assertThat(v).isCloseTo(seconds,
-                            org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, seconds))));
+                    .as("duration sum of %s", k)
+                    .hasValueSatisfying(v -> assertThat(v)
+                            .isCloseTo(seconds, org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, seconds))));
         });
     }
 
     private static Set<String> prefectSeries(String text, String name) {
         return PrometheusText.named(PrometheusText.parse(text), name).stream()
-                .map(s -> key(s.name(), s.labels())).collect(Collectors.toCollection(java.util.TreeSet::new));
+                .map(s -> key(s.name(), s.labels()))
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
     }
 
     private static Set<String> keysOf(Map<String, Double> expected, String name) {
-        return expected.keySet().stream().filter(k -> k.startsWith(name + "{"))
+        return expected.keySet().stream()
+                .filter(k -> k.startsWith(name + "{"))
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
     }
 
@@ -241,17 +284,21 @@ class PipelineEndToEndIT {
         Properties p = broker.clientProperties();
         p.put("isolation.level", "read_committed");
         List<String> reasons = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTERS).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     assertThat(DeadLetters.get(r.headers(), Headers.DLQ_STAGE)).isEqualTo("streams");
-                    assertThat(DeadLetters.get(r.headers(), Headers.DLQ_SOURCE_TOPIC)).isEqualTo(Topics.RAW_EVENTS);
+                    assertThat(DeadLetters.get(r.headers(), Headers.DLQ_SOURCE_TOPIC))
+                            .isEqualTo(Topics.RAW_EVENTS);
                     reasons.add(DeadLetters.get(r.headers(), Headers.DLQ_REASON));
                 }
             }

@@ -44,8 +44,8 @@ public final class MetricsHttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    public static MetricsHttpServer start(String host, int port, PrometheusMeterRegistry registry,
-            Supplier<Health> health) throws IOException {
+    public static MetricsHttpServer start(
+            String host, int port, PrometheusMeterRegistry registry, Supplier<Health> health) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "metrics-http");
@@ -66,7 +66,8 @@ public final class MetricsHttpServer implements AutoCloseable {
             Health h = health.get();
             String body = h.up()
                     ? "{\"status\":\"UP\"}"
-                    : "{\"status\":\"DOWN\",\"detail\":\"" + h.detail().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+                    : "{\"status\":\"DOWN\",\"detail\":\""
+                            + h.detail().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
             respond(ex, h.up() ? 200 : 503, "application/json", body);
         });
         server.start();

@@ -68,7 +68,8 @@ public final class TopicProvisioner {
     public static Set<String> ensure(Properties adminProps, List<NewTopic> plan) {
         try (Admin admin = Admin.create(adminProps)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = plan.stream().filter(t -> !existing.contains(t.name())).toList();
+            List<NewTopic> missing =
+                    plan.stream().filter(t -> !existing.contains(t.name())).toList();
             if (missing.isEmpty()) {
                 return Set.of();
             }
@@ -79,7 +80,10 @@ public final class TopicProvisioner {
                     throw e;
                 }
             }
-            missing.forEach(t -> log.info("Created topic {} ({} partitions, {})", t.name(), t.numPartitions(),
+            missing.forEach(t -> log.info(
+                    "Created topic {} ({} partitions, {})",
+                    t.name(),
+                    t.numPartitions(),
                     t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG)));
             return Set.copyOf(missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {

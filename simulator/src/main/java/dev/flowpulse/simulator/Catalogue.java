@@ -44,23 +44,29 @@ final class Catalogue {
         Pool process = new Pool(ref("local-process", ids), "process", ref("default", ids));
         Pool docker = new Pool(ref("docker-edge", ids), "docker", ref("default", ids));
         List<Flow> flows = new ArrayList<>();
-        flows.add(flow("etl-orders", List.of(), ids,
+        flows.add(flow(
+                "etl-orders",
+                List.of(),
+                ids,
                 deployment("hourly-sync", k8s, List.of("etl", "prod"), ids),
                 deployment("backfill-orders", k8sHighMem, List.of("etl"), ids)));
-        flows.add(flow("ingest-clickstream", List.of("streaming"), ids,
+        flows.add(flow(
+                "ingest-clickstream",
+                List.of("streaming"),
+                ids,
                 deployment("stream-5m", docker, List.of("ingest", "prod"), ids)));
-        flows.add(flow("train-churn-model", List.of("ml"), ids,
+        flows.add(flow(
+                "train-churn-model",
+                List.of("ml"),
+                ids,
                 deployment("nightly-train", k8sHighMem, List.of("ml", "gpu"), ids)));
-        flows.add(flow("refresh-dashboards", List.of(), ids,
-                deployment("every-15m", process, List.of("bi"), ids)));
-        flows.add(flow("sync-crm-contacts", List.of("crm"), ids,
-                deployment("crm-sync", docker, List.of("prod"), ids)));
-        flows.add(flow("dbt-run-marts", List.of("dbt"), ids,
-                deployment("dbt-prod", k8s, List.of("prod"), ids)));
-        flows.add(flow("send-weekly-report", List.of("reporting"), ids,
-                deployment("weekly-report", null, List.of(), ids)));
-        flows.add(flow("cleanup-temp-storage", List.of("ops"), ids,
-                deployment("housekeeping", process, List.of(), ids)));
+        flows.add(flow("refresh-dashboards", List.of(), ids, deployment("every-15m", process, List.of("bi"), ids)));
+        flows.add(flow("sync-crm-contacts", List.of("crm"), ids, deployment("crm-sync", docker, List.of("prod"), ids)));
+        flows.add(flow("dbt-run-marts", List.of("dbt"), ids, deployment("dbt-prod", k8s, List.of("prod"), ids)));
+        flows.add(flow(
+                "send-weekly-report", List.of("reporting"), ids, deployment("weekly-report", null, List.of(), ids)));
+        flows.add(
+                flow("cleanup-temp-storage", List.of("ops"), ids, deployment("housekeeping", process, List.of(), ids)));
         return new Catalogue(flows, ref("rerun-failed-etl", ids));
     }
 

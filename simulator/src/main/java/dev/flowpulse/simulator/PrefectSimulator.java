@@ -49,7 +49,8 @@ public final class PrefectSimulator implements AutoCloseable {
     private PrefectSimulator(Builder b) {
         this.host = b.host;
         this.port = b.port;
-        this.auth = b.authString != null ? AuthPolicy.authString(b.authString)
+        this.auth = b.authString != null
+                ? AuthPolicy.authString(b.authString)
                 : b.apiKey != null ? AuthPolicy.apiKey(b.apiKey) : AuthPolicy.none();
         this.clock = b.clock;
         this.backfillWindow = b.backfillWindow;
@@ -118,7 +119,8 @@ public final class PrefectSimulator implements AutoCloseable {
 
         public PrefectSimulator build() {
             if (authString != null && apiKey != null) {
-                throw new IllegalStateException("choose either authString (self-hosted) or apiKey (Cloud-like), not both");
+                throw new IllegalStateException(
+                        "choose either authString (self-hosted) or apiKey (Cloud-like), not both");
             }
             return new PrefectSimulator(this);
         }
@@ -129,7 +131,8 @@ public final class PrefectSimulator implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        server = PrefectApiServer.start(host, port, auth, store, stream, runs, clock, backfillWindow, subscriberBacklog);
+        server =
+                PrefectApiServer.start(host, port, auth, store, stream, runs, clock, backfillWindow, subscriberBacklog);
         LOG.info("Prefect simulator listening on {} (auth: {})", apiUrl(), auth.mode());
         return this;
     }

@@ -35,8 +35,8 @@ public record RunPlan(RunIdentity identity, Origin origin, List<Step> steps) {
      * @param stateId  the state's UUIDv7 (= the event id)
      * @param received when the server accepted the state-change event
      */
-    public record Step(String stateType, String stateName, String message, Instant timestamp, UUID stateId,
-                       Instant received) {
+    public record Step(
+            String stateType, String stateName, String message, Instant timestamp, UUID stateId, Instant received) {
         public Step {
             Objects.requireNonNull(stateType, "stateType");
             Objects.requireNonNull(stateName, "stateName");
@@ -93,7 +93,8 @@ public record RunPlan(RunIdentity identity, Origin origin, List<Step> steps) {
                 break;
             }
             if ("RUNNING".equals(steps.get(i).stateType())) {
-                total += PrefectTime.microsBetween(steps.get(i).timestamp(), steps.get(i + 1).timestamp());
+                total += PrefectTime.microsBetween(
+                        steps.get(i).timestamp(), steps.get(i + 1).timestamp());
             }
         }
         return total;

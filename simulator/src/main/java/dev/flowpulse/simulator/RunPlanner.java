@@ -21,42 +21,80 @@ import java.util.TreeSet;
 final class RunPlanner {
 
     /** Run outcomes; the first pass of a scenario walks them in order so small scenarios cover all. */
-    enum Shape { COMPLETED, FAILED, CRASHED, CANCELLED, RETRY_COMPLETED, RETRY_FAILED, LATE_COMPLETED, STILL_RUNNING,
-        STILL_SCHEDULED }
+    enum Shape {
+        COMPLETED,
+        FAILED,
+        CRASHED,
+        CANCELLED,
+        RETRY_COMPLETED,
+        RETRY_FAILED,
+        LATE_COMPLETED,
+        STILL_RUNNING,
+        STILL_SCHEDULED
+    }
 
     /**
      * Gap lengths in seconds: {@code [min, max]} pairs; {@code run} is a mixture of short, medium
      * and long runs for realistic pacing.
      */
-    record Pace(double[] scheduledToPending, double[] lateAfter, double[] pendingToSubmitting,
-                double[] toRunning, double[] shortRun, double[] mediumRun, double[] longRun,
-                double[] retryDelay, double[] cancelDelay, boolean unfinishedAllowed) {
+    record Pace(
+            double[] scheduledToPending,
+            double[] lateAfter,
+            double[] pendingToSubmitting,
+            double[] toRunning,
+            double[] shortRun,
+            double[] mediumRun,
+            double[] longRun,
+            double[] retryDelay,
+            double[] cancelDelay,
+            boolean unfinishedAllowed) {
 
         static Pace realistic() {
-            return new Pace(new double[] {1, 20}, new double[] {15, 60}, new double[] {0.05, 0.5},
-                    new double[] {1, 12}, new double[] {2, 30}, new double[] {30, 240}, new double[] {240, 1200},
-                    new double[] {5, 60}, new double[] {2, 10}, true);
+            return new Pace(
+                    new double[] {1, 20},
+                    new double[] {15, 60},
+                    new double[] {0.05, 0.5},
+                    new double[] {1, 12},
+                    new double[] {2, 30},
+                    new double[] {30, 240},
+                    new double[] {240, 1200},
+                    new double[] {5, 60},
+                    new double[] {2, 10},
+                    true);
         }
 
         /** Live traffic: runs of 1–30 s so a local run shows every outcome within a minute. */
         static Pace compressed() {
-            return new Pace(new double[] {0.5, 3}, new double[] {2, 6}, new double[] {0.05, 0.3},
-                    new double[] {0.5, 3}, new double[] {1, 8}, new double[] {8, 20}, new double[] {20, 30},
-                    new double[] {1, 5}, new double[] {1, 3}, false);
+            return new Pace(
+                    new double[] {0.5, 3},
+                    new double[] {2, 6},
+                    new double[] {0.05, 0.3},
+                    new double[] {0.5, 3},
+                    new double[] {1, 8},
+                    new double[] {8, 20},
+                    new double[] {20, 30},
+                    new double[] {1, 5},
+                    new double[] {1, 3},
+                    false);
         }
     }
 
-    private static final String[] ADJECTIVES = {"amber", "brave", "calm", "crimson", "daring", "eager", "fluffy",
-        "gentle", "hasty", "icy", "jolly", "keen", "lively", "mellow", "nimble", "olive", "polite", "quiet", "rapid",
-        "silver", "tidy", "umber", "vivid", "witty", "zesty", "bold", "cosmic", "dusty", "fancy", "golden"};
-    private static final String[] ANIMALS = {"otter", "fox", "heron", "lemur", "gecko", "badger", "crane", "dingo",
-        "ferret", "gibbon", "ibis", "jackal", "koala", "lynx", "marten", "newt", "ocelot", "panda", "quokka", "raven",
-        "shrew", "tapir", "urchin", "vole", "walrus", "yak", "zebu", "bison", "coyote", "egret"};
+    private static final String[] ADJECTIVES = {
+        "amber", "brave", "calm", "crimson", "daring", "eager", "fluffy", "gentle", "hasty", "icy", "jolly", "keen",
+        "lively", "mellow", "nimble", "olive", "polite", "quiet", "rapid", "silver", "tidy", "umber", "vivid", "witty",
+        "zesty", "bold", "cosmic", "dusty", "fancy", "golden"
+    };
+    private static final String[] ANIMALS = {
+        "otter", "fox", "heron", "lemur", "gecko", "badger", "crane", "dingo", "ferret", "gibbon", "ibis", "jackal",
+        "koala", "lynx", "marten", "newt", "ocelot", "panda", "quokka", "raven", "shrew", "tapir", "urchin", "vole",
+        "walrus", "yak", "zebu", "bison", "coyote", "egret"
+    };
     private static final String[] FAILURES = {
         "Flow run encountered an exception: ValueError: upstream extract returned 0 rows",
         "Flow run encountered an exception: TimeoutError: warehouse query exceeded 600s",
         "Flow run encountered an exception: KeyError: 'customer_id'",
-        "Flow run encountered an exception: ConnectionError: HTTPSConnectionPool(host='api.crm.example', port=443)"};
+        "Flow run encountered an exception: ConnectionError: HTTPSConnectionPool(host='api.crm.example', port=443)"
+    };
     private static final String CRASH = "Flow run infrastructure exited with non-zero status code 137. "
             + "Process was killed, likely due to an out-of-memory (OOM) condition.";
     private static final String CANCELLED = "Flow run was cancelled successfully.";
@@ -130,7 +168,7 @@ final class RunPlanner {
                 retry(rnd, states, gaps, runDuration(rnd));
                 step(states, gaps, runDuration(rnd), "FAILED", "Failed", FAILURES[rnd.nextInt(FAILURES.length)]);
             }
-            default -> { } // STILL_RUNNING ends in Running
+            default -> {} // STILL_RUNNING ends in Running
         }
         return build(identity, origin, states, gaps, start, deadline, rnd);
     }
@@ -140,22 +178,30 @@ final class RunPlanner {
         step(states, gaps, draw(rnd, pace.retryDelay()), "RUNNING", "Retrying", "");
     }
 
-    private static void step(List<String[]> states, List<double[]> gaps, double gapSeconds, String type, String name,
-                             String message) {
+    private static void step(
+            List<String[]> states, List<double[]> gaps, double gapSeconds, String type, String name, String message) {
         if (!states.isEmpty()) {
             gaps.add(new double[] {gapSeconds});
         }
         states.add(new String[] {type, name, message});
     }
 
-    private RunPlan build(RunIdentity identity, RunPlan.Origin origin, List<String[]> states, List<double[]> gaps,
-                          Instant start, Instant deadline, Random rnd) {
+    private RunPlan build(
+            RunIdentity identity,
+            RunPlan.Origin origin,
+            List<String[]> states,
+            List<double[]> gaps,
+            Instant start,
+            Instant deadline,
+            Random rnd) {
         long[] offsets = new long[states.size()];
         for (int i = 1; i < offsets.length; i++) {
             offsets[i] = offsets[i - 1] + Math.max(1_000, (long) (gaps.get(i - 1)[0] * 1_000_000)) + rnd.nextInt(1000);
         }
         if (deadline != null) {
-            long budget = Math.max(offsets.length * 2_000L, java.time.Duration.between(start, deadline).toNanos() / 1000);
+            long budget = Math.max(
+                    offsets.length * 2_000L,
+                    java.time.Duration.between(start, deadline).toNanos() / 1000);
             long last = offsets[offsets.length - 1];
             if (last > budget) {
                 double factor = (double) budget / last;
@@ -197,8 +243,8 @@ final class RunPlanner {
         return RunPlan.Origin.AD_HOC;
     }
 
-    private RunIdentity identity(Random rnd, Instant start, Catalogue.Flow flow, Catalogue.Deployment deployment,
-                                 RunPlan.Origin origin) {
+    private RunIdentity identity(
+            Random rnd, Instant start, Catalogue.Flow flow, Catalogue.Deployment deployment, RunPlan.Origin origin) {
         TreeSet<String> tags = new TreeSet<>(flow.tags());
         if (deployment != null) {
             tags.addAll(deployment.tags());
@@ -207,8 +253,9 @@ final class RunPlanner {
             tags.add("auto-scheduled");
         }
         RunIdentity.Creator creator = switch (origin) {
-            case AUTOMATION -> new RunIdentity.Creator(RunIdentity.Creator.Kind.AUTOMATION,
-                    catalogue.automation.id(), catalogue.automation.name());
+            case AUTOMATION ->
+                new RunIdentity.Creator(
+                        RunIdentity.Creator.Kind.AUTOMATION, catalogue.automation.id(), catalogue.automation.name());
             case DEPLOYMENT -> {
                 NamedRef parent = catalogue.flows.get(0).deployments().get(0).ref();
                 yield new RunIdentity.Creator(RunIdentity.Creator.Kind.DEPLOYMENT, parent.id(), parent.name());
@@ -217,11 +264,16 @@ final class RunPlanner {
         };
         String name = ADJECTIVES[rnd.nextInt(ADJECTIVES.length)] + "-" + ANIMALS[rnd.nextInt(ANIMALS.length)];
         Catalogue.Pool pool = deployment == null ? null : deployment.pool();
-        return new RunIdentity(Uuids.v7(start.minusMillis(1 + rnd.nextInt(500)), rnd), name, flow.ref(),
+        return new RunIdentity(
+                Uuids.v7(start.minusMillis(1 + rnd.nextInt(500)), rnd),
+                name,
+                flow.ref(),
                 deployment == null ? null : deployment.ref(),
                 deployment == null ? null : deployment.queue(),
-                pool == null ? null : pool.ref(), pool == null ? null : pool.type(),
-                List.copyOf(tags), creator);
+                pool == null ? null : pool.ref(),
+                pool == null ? null : pool.type(),
+                List.copyOf(tags),
+                creator);
     }
 
     private double runDuration(Random rnd) {

@@ -30,9 +30,10 @@ public final class Scenario {
 
     /** Every event of a scenario lies within this span after its start. */
     public static final Duration SPAN = Duration.ofMinutes(10);
+
     private static final Duration START_SPREAD = Duration.ofMinutes(3);
-    private static final Comparator<ObjectNode> BY_OCCURRED = Comparator
-            .comparing((ObjectNode e) -> PrefectTime.parse(e.get("occurred").textValue()))
+    private static final Comparator<ObjectNode> BY_OCCURRED = Comparator.comparing(
+                    (ObjectNode e) -> PrefectTime.parse(e.get("occurred").textValue()))
             .thenComparing(e -> e.get("id").textValue());
 
     private final List<RunPlan> runs;
@@ -77,8 +78,8 @@ public final class Scenario {
         StateSnapshot previous = null;
         int runCount = 0;
         for (RunPlan.Step step : plan.steps()) {
-            StateSnapshot next = new StateSnapshot(step.stateId(), step.stateType(), step.stateName(), step.message(),
-                    step.timestamp());
+            StateSnapshot next = new StateSnapshot(
+                    step.stateId(), step.stateType(), step.stateName(), step.message(), step.timestamp());
             runCount = EventFactory.nextRunCount(runCount, previous == null ? null : previous.type(), next.type());
             events.add(EventFactory.stateChange(plan.identity(), previous, next, runCount, step.received()));
             previous = next;
@@ -102,8 +103,11 @@ public final class Scenario {
         Map<StateKey, Long> counts = new LinkedHashMap<>();
         for (RunPlan plan : runs) {
             for (RunPlan.Step step : plan.steps()) {
-                counts.merge(new StateKey(plan.flow(), plan.deployment(), plan.workPool(), step.stateType(),
-                        step.stateName()), 1L, Long::sum);
+                counts.merge(
+                        new StateKey(
+                                plan.flow(), plan.deployment(), plan.workPool(), step.stateType(), step.stateName()),
+                        1L,
+                        Long::sum);
             }
         }
         return Collections.unmodifiableMap(counts);
@@ -125,7 +129,8 @@ public final class Scenario {
     public Map<FinishedKey, Double> expectedRunningSeconds() {
         Map<FinishedKey, Long> micros = new LinkedHashMap<>();
         for (RunPlan plan : runs) {
-            plan.firstTerminal().ifPresent(t -> micros.merge(finishedKey(plan, t), plan.totalRunTimeMicros(), Long::sum));
+            plan.firstTerminal()
+                    .ifPresent(t -> micros.merge(finishedKey(plan, t), plan.totalRunTimeMicros(), Long::sum));
         }
         Map<FinishedKey, Double> seconds = new LinkedHashMap<>();
         micros.forEach((k, v) -> seconds.put(k, PrefectTime.seconds(v)));

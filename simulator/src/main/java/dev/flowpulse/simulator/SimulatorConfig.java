@@ -18,8 +18,8 @@ import java.util.Map;
  * </ul>
  * Immutable; {@link #toString()} never shows the auth string.
  */
-public record SimulatorConfig(String host, int port, long seed, double runsPerSecond, Secret authString,
-                              Duration backfillWindow) {
+public record SimulatorConfig(
+        String host, int port, long seed, double runsPerSecond, Secret authString, Duration backfillWindow) {
 
     public static SimulatorConfig fromEnv(Map<String, String> env) {
         EnvReader reader = new EnvReader(env);
@@ -57,7 +57,8 @@ public record SimulatorConfig(String host, int port, long seed, double runsPerSe
 
     /** A simulator built from these settings (not started). */
     public PrefectSimulator toSimulator() {
-        PrefectSimulator.Builder builder = PrefectSimulator.builder().host(host).port(port).backfillWindow(backfillWindow);
+        PrefectSimulator.Builder builder =
+                PrefectSimulator.builder().host(host).port(port).backfillWindow(backfillWindow);
         if (authString != null) {
             builder.authString(authString.reveal());
         }

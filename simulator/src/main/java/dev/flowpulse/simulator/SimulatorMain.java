@@ -34,15 +34,21 @@ public final class SimulatorMain {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Stopping the Prefect simulator");
-            simulator.close();
-            stopped.countDown();
-        }, "prefect-sim-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            LOG.info("Stopping the Prefect simulator");
+                            simulator.close();
+                            stopped.countDown();
+                        },
+                        "prefect-sim-shutdown"));
         if (config.runsPerSecond() > 0) {
             simulator.startLiveTraffic(config.seed(), config.runsPerSecond());
         }
-        LOG.info("Prefect simulator ready: PREFECT_API_URL={} seed={} runs/s={}", simulator.apiUrl(), config.seed(),
+        LOG.info(
+                "Prefect simulator ready: PREFECT_API_URL={} seed={} runs/s={}",
+                simulator.apiUrl(),
+                config.seed(),
                 config.runsPerSecond());
         try {
             stopped.await();

@@ -27,8 +27,10 @@ class EventsOutWebSocketTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     /** The crimson-fox lifecycle runs 09:00:00–09:07:42; "now" just after it. */
     private static final Clock AT_0910 = Clock.fixed(Instant.parse("2026-05-04T09:10:00Z"), ZoneOffset.UTC);
-    private static final String ALL_FLOW_RUN_EVENTS = "{\"type\":\"filter\",\"filter\":{\"occurred\":{\"since\":\"2026-05-04T00:00:00Z\","
-            + "\"until\":\"2027-05-04T00:00:00Z\"},\"event\":{\"prefix\":[\"prefect.flow-run.\"]}}}";
+
+    private static final String ALL_FLOW_RUN_EVENTS =
+            "{\"type\":\"filter\",\"filter\":{\"occurred\":{\"since\":\"2026-05-04T00:00:00Z\","
+                    + "\"until\":\"2027-05-04T00:00:00Z\"},\"event\":{\"prefix\":[\"prefect.flow-run.\"]}}}";
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<JsonNode> crimsonFox = lifecycle();
@@ -42,12 +44,14 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldNegotiatePrefectSubprotocolAndAcceptTheRawAuthString() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().authString("admin:pass").clock(AT_0910));
+        PrefectSimulator sim =
+                simulator(PrefectSimulator.builder().authString("admin:pass").clock(AT_0910));
         TestSocket ws = socket(sim, "prefect");
 
         assertThat(ws.socket.getSubprotocol()).isEqualTo("prefect");
         ws.send(PrefectSamples.json("websocket/01-auth.json").toString());
-        assertThat(ws.next(WAIT)).isEqualTo(PrefectSamples.json("websocket/02-auth_success.json").toString());
+        assertThat(ws.next(WAIT))
+                .isEqualTo(PrefectSamples.json("websocket/02-auth_success.json").toString());
         ws.send(PrefectSamples.json("websocket/03-filter.json").toString());
         awaitTrue(() -> sim.activeSubscribers() == 1);
     }
@@ -135,7 +139,9 @@ class EventsOutWebSocketTest {
         TestSocket.Close close = unknownKey.awaitClose();
         assertThat(close.code()).isEqualTo(1002);
         assertThat(close.reason()).startsWith("Invalid filter: ").contains("colour");
-        assertThat(nestedUnknownKey.awaitClose().reason()).startsWith("Invalid filter: ").contains("event.suffix");
+        assertThat(nestedUnknownKey.awaitClose().reason())
+                .startsWith("Invalid filter: ")
+                .contains("event.suffix");
         assertThat(sim.activeSubscribers()).isZero();
     }
 
@@ -153,9 +159,13 @@ class EventsOutWebSocketTest {
         sim.publish(obj(crimsonFox.get(4)));
         sim.publish(obj(crimsonFox.get(3)));
 
-        assertThat(backfill).extracting(EventsOutWebSocketTest::eventName)
-                .containsExactly("prefect.flow-run.Scheduled", "prefect.flow-run.Pending", "prefect.flow-run.Submitting");
-        assertThat(ws.next(WAIT)).isEqualTo(PrefectSamples.json("websocket/04-event-envelope.json").toString());
+        assertThat(backfill)
+                .extracting(EventsOutWebSocketTest::eventName)
+                .containsExactly(
+                        "prefect.flow-run.Scheduled", "prefect.flow-run.Pending", "prefect.flow-run.Submitting");
+        assertThat(ws.next(WAIT))
+                .isEqualTo(
+                        PrefectSamples.json("websocket/04-event-envelope.json").toString());
         assertThat(eventName(ws.next(WAIT))).isEqualTo("prefect.flow-run.Running");
     }
 
@@ -170,7 +180,9 @@ class EventsOutWebSocketTest {
         TestSocket noBackfill = authenticated(sim);
         noBackfill.send(ALL_FLOW_RUN_EVENTS.replaceFirst("}$", ",\"backfill\":false}"));
 
-        assertThat(eventName(clamped.next(WAIT))).as("Scheduled at 09:00 is older than 09:05").isEqualTo("prefect.flow-run.Pending");
+        assertThat(eventName(clamped.next(WAIT)))
+                .as("Scheduled at 09:00 is older than 09:05")
+                .isEqualTo("prefect.flow-run.Pending");
         awaitTrue(() -> sim.activeSubscribers() == 2);
         assertThat(noBackfill.next(Duration.ofMillis(300))).isNull();
     }
@@ -179,7 +191,8 @@ class EventsOutWebSocketTest {
     void shouldApplyOccurredUntilToLiveEvents() throws Exception {
         PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(AT_0910));
         TestSocket ws = authenticated(sim);
-        ws.send("{\"type\":\"filter\",\"filter\":{\"occurred\":{\"since\":\"2026-05-04T09:00:00Z\",\"until\":\"2026-05-04T09:06:00Z\"}}}");
+        ws.send(
+                "{\"type\":\"filter\",\"filter\":{\"occurred\":{\"since\":\"2026-05-04T09:00:00Z\",\"until\":\"2026-05-04T09:06:00Z\"}}}");
         awaitTrue(() -> sim.activeSubscribers() == 1);
 
         sim.publish(obj(crimsonFox.get(4))); // 09:07:42, after until
@@ -194,8 +207,9 @@ class EventsOutWebSocketTest {
         PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(AT_0910));
         sim.publish(obj(crimsonFox.get(0)));
         TestSocket ws = authenticated(sim);
-        ws.send("{\"type\":\"filter\",\"filter\":{\"occurred\":{\"since\":\"2026-05-04T09:00:00Z\",\"until\":\"2027-01-01T00:00:00Z\"},"
-                + "\"related\":{\"role\":[\"deployment\"],\"labels\":{\"prefect.resource.name\":\"other\"}}}}");
+        ws.send(
+                "{\"type\":\"filter\",\"filter\":{\"occurred\":{\"since\":\"2026-05-04T09:00:00Z\",\"until\":\"2027-01-01T00:00:00Z\"},"
+                        + "\"related\":{\"role\":[\"deployment\"],\"labels\":{\"prefect.resource.name\":\"other\"}}}}");
         awaitTrue(() -> sim.activeSubscribers() == 1);
 
         sim.publish(obj(crimsonFox.get(1)));
@@ -223,7 +237,8 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldDropEventsForASlowSubscriberOnceItsBacklogIsFull() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(AT_0910).subscriberBacklog(4));
+        PrefectSimulator sim =
+                simulator(PrefectSimulator.builder().clock(AT_0910).subscriberBacklog(4));
         TestSocket slow = TestSocket.connect(sim.apiUrl(), "prefect", false);
         resources.add(slow);
         slow.send("{\"type\":\"auth\",\"token\":null}");
@@ -256,7 +271,8 @@ class EventsOutWebSocketTest {
         sim.dropConnections();
 
         awaitTrue(() -> ws.closed.isDone());
-        assertThat(ws.closed.isCompletedExceptionally() || ws.closed.get().code() == 1006).isTrue();
+        assertThat(ws.closed.isCompletedExceptionally() || ws.closed.get().code() == 1006)
+                .isTrue();
         awaitTrue(() -> sim.activeSubscribers() == 0);
     }
 
@@ -280,7 +296,9 @@ class EventsOutWebSocketTest {
     void shouldAnswerClientPings() throws Exception {
         TestSocket ws = authenticated(simulator(PrefectSimulator.builder()));
 
-        ws.socket.sendPing(ByteBuffer.wrap("hi".getBytes(StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
+        ws.socket
+                .sendPing(ByteBuffer.wrap("hi".getBytes(StandardCharsets.UTF_8)))
+                .get(5, TimeUnit.SECONDS);
 
         ByteBuffer pong = ws.pongs.poll(5, TimeUnit.SECONDS);
         assertThat(pong).isNotNull();

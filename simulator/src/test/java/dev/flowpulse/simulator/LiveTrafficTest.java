@@ -38,7 +38,8 @@ class LiveTrafficTest {
                     JsonNode event = MAPPER.readTree(message).get("event");
                     Instant occurred = PrefectTime.parse(event.get("occurred").textValue());
                     assertThat(occurred).as("never published before it occurs").isBefore(seen.plusMillis(50));
-                    assertThat(occurred).isAfter(started.minus(LiveTraffic.HISTORY).minusSeconds(1));
+                    assertThat(occurred)
+                            .isAfter(started.minus(LiveTraffic.HISTORY).minusSeconds(1));
                     if (occurred.isBefore(started)) {
                         history++;
                     } else {

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 class RestApiTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString("admin:pass".getBytes(StandardCharsets.UTF_8));
+    private static final String BASIC =
+            "Basic " + Base64.getEncoder().encodeToString("admin:pass".getBytes(StandardCharsets.UTF_8));
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<PrefectSimulator> simulators = new ArrayList<>();
 
@@ -58,7 +59,8 @@ class RestApiTest {
     void shouldRejectMissingOrWrongCredentialsWith401() throws Exception {
         PrefectSimulator selfHosted = simulator(PrefectSimulator.builder().authString("admin:pass"));
         PrefectSimulator cloud = simulator(PrefectSimulator.builder().apiKey("pnu_key"));
-        String wrongBasic = "Basic " + Base64.getEncoder().encodeToString("admin:nope".getBytes(StandardCharsets.UTF_8));
+        String wrongBasic =
+                "Basic " + Base64.getEncoder().encodeToString("admin:nope".getBytes(StandardCharsets.UTF_8));
 
         HttpResponse<String> missing = post(selfHosted, "/events/filter", "{}", null);
         HttpResponse<String> wrong = post(selfHosted, "/events/filter", "{}", wrongBasic);
@@ -69,29 +71,41 @@ class RestApiTest {
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(rawNotBase64.statusCode()).isEqualTo(401);
         assertThat(post(selfHosted, "/events/filter", "{}", BASIC).statusCode()).isEqualTo(200);
-        assertThat(post(cloud, "/events/filter", "{}", "Bearer pnu_wrong").statusCode()).isEqualTo(401);
-        assertThat(post(cloud, "/events/filter", "{}", "Bearer pnu_key").statusCode()).isEqualTo(200);
+        assertThat(post(cloud, "/events/filter", "{}", "Bearer pnu_wrong").statusCode())
+                .isEqualTo(401);
+        assertThat(post(cloud, "/events/filter", "{}", "Bearer pnu_key").statusCode())
+                .isEqualTo(200);
     }
 
     @Test
     void shouldPageEventsLikeTheSampleIncludingADecodableNextPageToken() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().authString("admin:pass").clock(at("2026-05-04T10:05:00Z")));
+        PrefectSimulator sim =
+                simulator(PrefectSimulator.builder().authString("admin:pass").clock(at("2026-05-04T10:05:00Z")));
         PrefectSamples.json("events/flow-run-lifecycle-crimson-fox.json").forEach(e -> sim.publish((ObjectNode) e));
         sim.publish((ObjectNode) PrefectSamples.event("heartbeat"));
         sim.publish((ObjectNode) PrefectSamples.event("Failed"));
         JsonNode page1Sample = PrefectSamples.json("rest/events-filter-response-page1.json");
         JsonNode page2Sample = PrefectSamples.json("rest/events-filter-next-response-page2.json");
 
-        JsonNode page1 = json(post(sim, "/events/filter", PrefectSamples.json("rest/events-filter-request.json").toString(), BASIC));
+        JsonNode page1 = json(post(
+                sim,
+                "/events/filter",
+                PrefectSamples.json("rest/events-filter-request.json").toString(),
+                BASIC));
 
         assertThat(page1.get("events")).isEqualTo(page1Sample.get("events"));
         assertThat(page1.get("total").intValue()).isEqualTo(5);
         String nextPage = page1.get("next_page").textValue();
         assertThat(nextPage).startsWith(sim.apiUrl() + "/events/filter/next?page-token=");
-        assertThat(decodeToken(nextPage)).isEqualTo(decodeToken(page1Sample.get("next_page").textValue()));
+        assertThat(decodeToken(nextPage))
+                .isEqualTo(decodeToken(page1Sample.get("next_page").textValue()));
 
-        HttpResponse<String> second = http.send(HttpRequest.newBuilder(URI.create(nextPage)).header("Authorization", BASIC)
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> second = http.send(
+                HttpRequest.newBuilder(URI.create(nextPage))
+                        .header("Authorization", BASIC)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(json(second)).isEqualTo(page2Sample);
     }
 
@@ -100,14 +114,25 @@ class RestApiTest {
         PrefectSimulator sim = simulator(PrefectSimulator.builder());
 
         HttpResponse<String> tooMany = post(sim, "/events/filter", "{\"limit\":51}", null);
-        HttpResponse<String> unknownFilterKey = post(sim, "/events/filter", "{\"filter\":{\"event\":{\"nam\":[]}}}", null);
+        HttpResponse<String> unknownFilterKey =
+                post(sim, "/events/filter", "{\"filter\":{\"event\":{\"nam\":[]}}}", null);
         HttpResponse<String> forged = get(sim, "/events/filter/next?page-token=Zm9v", null);
         HttpResponse<String> garbage = get(sim, "/events/filter/next?page-token=@@@", null);
 
         assertThat(tooMany.statusCode()).isEqualTo(422);
-        assertThat(MAPPER.readTree(tooMany.body()).get("exception_detail").get(0).get("loc").toString()).isEqualTo("[\"body\",\"limit\"]");
+        assertThat(MAPPER.readTree(tooMany.body())
+                        .get("exception_detail")
+                        .get(0)
+                        .get("loc")
+                        .toString())
+                .isEqualTo("[\"body\",\"limit\"]");
         assertThat(unknownFilterKey.statusCode()).isEqualTo(422);
-        assertThat(MAPPER.readTree(unknownFilterKey.body()).get("exception_detail").get(0).get("type").textValue()).isEqualTo("extra_forbidden");
+        assertThat(MAPPER.readTree(unknownFilterKey.body())
+                        .get("exception_detail")
+                        .get(0)
+                        .get("type")
+                        .textValue())
+                .isEqualTo("extra_forbidden");
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(garbage.statusCode()).isEqualTo(403);
     }
@@ -126,14 +151,21 @@ class RestApiTest {
         publishRun(sim, "2026-05-04T11:20:00Z", 3.788157, 312.886778, "CRASHED", "Crashed");
         publishRun(sim, "2026-05-04T12:10:00Z", 2.307539, 358.592468, "CANCELLING", "Cancelling");
         publishRun(sim, "2026-05-04T12:20:00Z", 2.250019, 149.913726, "COMPLETED", "Completed");
-        sim.publish(SampleRuns.events(SampleRuns.sampleDeploymentRun(UUID.randomUUID(), "future-run", List.of("etl", "prod")),
+        sim.publish(SampleRuns.events(
+                SampleRuns.sampleDeploymentRun(UUID.randomUUID(), "future-run", List.of("etl", "prod")),
                 List.of(new SampleRuns.State("SCHEDULED", "Scheduled", Instant.parse("2026-05-04T13:30:00Z")))));
-        sim.publish(SampleRuns.events(SampleRuns.otherDeploymentRun(UUID.randomUUID(), "not-this-deployment"),
+        sim.publish(SampleRuns.events(
+                SampleRuns.otherDeploymentRun(UUID.randomUUID(), "not-this-deployment"),
                 List.of(new SampleRuns.State("PENDING", "Pending", Instant.parse("2026-05-04T09:30:00Z")))));
 
-        JsonNode history = json(post(sim, "/flow_runs/history", PrefectSamples.json("rest/flow-runs-history-request.json").toString(), null));
+        JsonNode history = json(post(
+                sim,
+                "/flow_runs/history",
+                PrefectSamples.json("rest/flow-runs-history-request.json").toString(),
+                null));
 
-        assertThat(sortedStates(history)).isEqualTo(sortedStates(PrefectSamples.json("rest/flow-runs-history-response.json")));
+        assertThat(sortedStates(history))
+                .isEqualTo(sortedStates(PrefectSamples.json("rest/flow-runs-history-response.json")));
     }
 
     @Test
@@ -141,14 +173,25 @@ class RestApiTest {
         PrefectSimulator sim = simulator(PrefectSimulator.builder());
         String window = "\"history_start\":\"2026-05-04T07:00:00Z\",\"history_end\":\"2026-05-04T14:00:00Z\"";
 
-        HttpResponse<String> misspelt = post(sim, "/flow_runs/history", "{" + window + ",\"history_interval\":3600}", null);
-        HttpResponse<String> tooFine = post(sim, "/flow_runs/history", "{" + window + ",\"history_interval_seconds\":0.5}", null);
-        HttpResponse<String> unknownFilterKey = post(sim, "/flow_runs/history",
-                "{" + window + ",\"history_interval_seconds\":60,\"flow_runs\":{\"colour\":{}}}", null);
-        HttpResponse<String> capped = post(sim, "/flow_runs/history",
-                "{" + window + ",\"history_interval_seconds\":1,\"ignored_key\":true}", null);
-        HttpResponse<String> partial = post(sim, "/flow_runs/history",
-                "{\"history_start\":\"2026-05-04T07:00:00Z\",\"history_end\":\"2026-05-04T07:10:00Z\",\"history_interval_seconds\":420}", null);
+        HttpResponse<String> misspelt =
+                post(sim, "/flow_runs/history", "{" + window + ",\"history_interval\":3600}", null);
+        HttpResponse<String> tooFine =
+                post(sim, "/flow_runs/history", "{" + window + ",\"history_interval_seconds\":0.5}", null);
+        HttpResponse<String> unknownFilterKey = post(
+                sim,
+                "/flow_runs/history",
+                "{" + window + ",\"history_interval_seconds\":60,\"flow_runs\":{\"colour\":{}}}",
+                null);
+        HttpResponse<String> capped = post(
+                sim,
+                "/flow_runs/history",
+                "{" + window + ",\"history_interval_seconds\":1,\"ignored_key\":true}",
+                null);
+        HttpResponse<String> partial = post(
+                sim,
+                "/flow_runs/history",
+                "{\"history_start\":\"2026-05-04T07:00:00Z\",\"history_end\":\"2026-05-04T07:10:00Z\",\"history_interval_seconds\":420}",
+                null);
 
         assertThat(misspelt.statusCode()).isEqualTo(422);
         assertThat(misspelt.body()).contains("history_interval_seconds").contains("missing");
@@ -165,15 +208,26 @@ class RestApiTest {
     void shouldServeFlowRunsWithLiveEstimatedRunTimeLikeTheSample() throws Exception {
         PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(at("2026-05-04T10:05:00Z")));
         PrefectSamples.json("events/flow-run-lifecycle-crimson-fox.json").forEach(e -> sim.publish((ObjectNode) e));
-        RunIdentity braveOtter = SampleRuns.sampleDeploymentRun(UUID.fromString(SampleRuns.IDS.get("runs").get("brave-otter").textValue()),
-                "brave-otter", List.of("auto-scheduled", "etl", "prod"));
-        sim.publish(SampleRuns.events(braveOtter, List.of(
-                new SampleRuns.State("PENDING", "Pending", Instant.parse("2026-05-04T10:00:00Z")),
-                new SampleRuns.State("RUNNING", "Running", Instant.parse("2026-05-04T10:00:03.210774Z"),
-                        UUID.fromString("019df26e-398a-7254-93c9-54618cb151b2")))));
+        RunIdentity braveOtter = SampleRuns.sampleDeploymentRun(
+                UUID.fromString(SampleRuns.IDS.get("runs").get("brave-otter").textValue()),
+                "brave-otter",
+                List.of("auto-scheduled", "etl", "prod"));
+        sim.publish(SampleRuns.events(
+                braveOtter,
+                List.of(
+                        new SampleRuns.State("PENDING", "Pending", Instant.parse("2026-05-04T10:00:00Z")),
+                        new SampleRuns.State(
+                                "RUNNING",
+                                "Running",
+                                Instant.parse("2026-05-04T10:00:03.210774Z"),
+                                UUID.fromString("019df26e-398a-7254-93c9-54618cb151b2")))));
         JsonNode expected = PrefectSamples.json("rest/flow-runs-filter-response.json");
 
-        JsonNode runs = json(post(sim, "/flow_runs/filter", PrefectSamples.json("rest/flow-runs-filter-request.json").toString(), null));
+        JsonNode runs = json(post(
+                sim,
+                "/flow_runs/filter",
+                PrefectSamples.json("rest/flow-runs-filter-request.json").toString(),
+                null));
 
         assertThat(runs).hasSize(2);
         for (int i = 0; i < 2; i++) {
@@ -181,21 +235,50 @@ class RestApiTest {
             JsonNode sample = expected.get(i);
             assertThat(fieldNames(actual)).isEqualTo(fieldNames(sample));
             assertThat(fieldNames(actual.get("state"))).isEqualTo(fieldNames(sample.get("state")));
-            assertThat(fieldNames(actual.get("state").get("state_details"))).isEqualTo(fieldNames(sample.get("state").get("state_details")));
-            for (String field : List.of("id", "name", "flow_id", "state_id", "deployment_id", "work_queue_id", "work_queue_name",
-                    "tags", "labels", "state_type", "state_name", "run_count", "start_time", "end_time", "total_run_time",
-                    "estimated_run_time", "auto_scheduled", "work_pool_id", "work_pool_name")) {
-                assertThat(actual.get(field)).as(sample.get("name") + "." + field).isEqualTo(sample.get(field));
+            assertThat(fieldNames(actual.get("state").get("state_details")))
+                    .isEqualTo(fieldNames(sample.get("state").get("state_details")));
+            for (String field : List.of(
+                    "id",
+                    "name",
+                    "flow_id",
+                    "state_id",
+                    "deployment_id",
+                    "work_queue_id",
+                    "work_queue_name",
+                    "tags",
+                    "labels",
+                    "state_type",
+                    "state_name",
+                    "run_count",
+                    "start_time",
+                    "end_time",
+                    "total_run_time",
+                    "estimated_run_time",
+                    "auto_scheduled",
+                    "work_pool_id",
+                    "work_pool_name")) {
+                assertThat(actual.get(field))
+                        .as(sample.get("name") + "." + field)
+                        .isEqualTo(sample.get(field));
             }
             for (String field : List.of("id", "type", "name", "timestamp")) {
-                assertThat(actual.get("state").get(field)).isEqualTo(sample.get("state").get(field));
+                assertThat(actual.get("state").get(field))
+                        .isEqualTo(sample.get("state").get(field));
             }
         }
-        assertThat(runs.get(0).get("expected_start_time")).isEqualTo(expected.get(0).get("expected_start_time"));
-        assertThat(runs.get(0).get("estimated_start_time_delta")).isEqualTo(expected.get(0).get("estimated_start_time_delta"));
-        assertThat(post(sim, "/flow_runs/filter", "{\"limit\":201}", null).statusCode()).isEqualTo(422);
-        assertThat(json(post(sim, "/flow_runs/filter", "{\"flow_runs\":{\"state\":{\"type\":{\"any_\":[\"RUNNING\"]}}}}", null)))
-                .extracting(r -> r.get("name").textValue()).containsExactly("brave-otter");
+        assertThat(runs.get(0).get("expected_start_time"))
+                .isEqualTo(expected.get(0).get("expected_start_time"));
+        assertThat(runs.get(0).get("estimated_start_time_delta"))
+                .isEqualTo(expected.get(0).get("estimated_start_time_delta"));
+        assertThat(post(sim, "/flow_runs/filter", "{\"limit\":201}", null).statusCode())
+                .isEqualTo(422);
+        assertThat(json(post(
+                        sim,
+                        "/flow_runs/filter",
+                        "{\"flow_runs\":{\"state\":{\"type\":{\"any_\":[\"RUNNING\"]}}}}",
+                        null)))
+                .extracting(r -> r.get("name").textValue())
+                .containsExactly("brave-otter");
         assertThat(post(sim, "/flow_runs/count", "{}", null).body()).isEqualTo("2");
     }
 
@@ -225,8 +308,9 @@ class RestApiTest {
         PrefectSimulator sim = simulator(PrefectSimulator.builder());
         try (Socket socket = new Socket("127.0.0.1", sim.apiUrl().getPort())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/events/filter HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(
+                    ("POST /api/events/filter HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = socket.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -234,16 +318,20 @@ class RestApiTest {
         }
     }
 
-    private void publishRun(PrefectSimulator sim, String expected, double lateness, double runTime, String type, String name) {
+    private void publishRun(
+            PrefectSimulator sim, String expected, double lateness, double runTime, String type, String name) {
         Instant pending = Instant.parse(expected);
         Instant running = pending.plusNanos(Math.round(lateness * 1e6) * 1000);
         Instant finished = running.plusNanos(Math.round(runTime * 1e6) * 1000);
-        List<SampleRuns.State> states = new ArrayList<>(List.of(new SampleRuns.State("PENDING", "Pending", pending),
-                new SampleRuns.State("RUNNING", "Running", running), new SampleRuns.State(type, name, finished)));
+        List<SampleRuns.State> states = new ArrayList<>(List.of(
+                new SampleRuns.State("PENDING", "Pending", pending),
+                new SampleRuns.State("RUNNING", "Running", running),
+                new SampleRuns.State(type, name, finished)));
         if (type.equals("CANCELLING")) {
             states.add(new SampleRuns.State("CANCELLED", "Cancelled", finished.plusSeconds(4)));
         }
-        sim.publish(SampleRuns.events(SampleRuns.sampleDeploymentRun(UUID.randomUUID(), "run-" + expected, List.of("etl", "prod")), states));
+        sim.publish(SampleRuns.events(
+                SampleRuns.sampleDeploymentRun(UUID.randomUUID(), "run-" + expected, List.of("etl", "prod")), states));
     }
 
     private static JsonNode sortedStates(JsonNode history) {
@@ -251,7 +339,8 @@ class RestApiTest {
         for (JsonNode bucket : copy) {
             List<JsonNode> states = new ArrayList<>();
             bucket.get("states").forEach(states::add);
-            states.sort(Comparator.comparing((JsonNode s) -> s.get("state_type").textValue() + "/" + s.get("state_name").textValue()));
+            states.sort(Comparator.comparing((JsonNode s) ->
+                    s.get("state_type").textValue() + "/" + s.get("state_name").textValue()));
             ((ObjectNode) bucket).putArray("states").addAll(states);
         }
         return copy;
@@ -268,9 +357,11 @@ class RestApiTest {
         return sim;
     }
 
-    private HttpResponse<String> post(PrefectSimulator sim, String path, String body, String authorization) throws Exception {
+    private HttpResponse<String> post(PrefectSimulator sim, String path, String body, String authorization)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sim.apiUrl() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -278,7 +369,8 @@ class RestApiTest {
     }
 
     private HttpResponse<String> get(PrefectSimulator sim, String path, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sim.apiUrl() + path)).GET();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(sim.apiUrl() + path)).GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

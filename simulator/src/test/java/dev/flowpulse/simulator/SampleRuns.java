@@ -30,14 +30,30 @@ final class SampleRuns {
 
     /** A run of the sample deployment {@code hourly-sync} on {@code k8s-prod}. */
     static RunIdentity sampleDeploymentRun(UUID runId, String name, List<String> tags) {
-        return new RunIdentity(runId, name, ref(IDS.get("flow")), ref(IDS.get("deployment")), ref(IDS.get("work_queue")),
-                ref(IDS.get("work_pool")), IDS.get("work_pool").get("type").textValue(), tags, null);
+        return new RunIdentity(
+                runId,
+                name,
+                ref(IDS.get("flow")),
+                ref(IDS.get("deployment")),
+                ref(IDS.get("work_queue")),
+                ref(IDS.get("work_pool")),
+                IDS.get("work_pool").get("type").textValue(),
+                tags,
+                null);
     }
 
     /** A run of some other deployment, for filters to exclude. */
     static RunIdentity otherDeploymentRun(UUID runId, String name) {
-        return new RunIdentity(runId, name, ref(IDS.get("flow")), new NamedRef(UUID.randomUUID(), "other"),
-                null, null, null, List.of(), null);
+        return new RunIdentity(
+                runId,
+                name,
+                ref(IDS.get("flow")),
+                new NamedRef(UUID.randomUUID(), "other"),
+                null,
+                null,
+                null,
+                List.of(),
+                null);
     }
 
     static List<ObjectNode> events(RunIdentity run, List<State> states) {
@@ -55,6 +71,7 @@ final class SampleRuns {
     }
 
     private static NamedRef ref(JsonNode node) {
-        return new NamedRef(UUID.fromString(node.get("id").textValue()), node.get("name").textValue());
+        return new NamedRef(
+                UUID.fromString(node.get("id").textValue()), node.get("name").textValue());
     }
 }

@@ -33,7 +33,8 @@ class ScenarioTest {
     @Test
     void shouldKeepEveryEventInsideTheTenMinuteSpanInAscendingOrder() {
         Scenario scenario = Scenario.generate(42, 120, START);
-        List<Instant> occurred = scenario.events().stream().map(ScenarioTest::occurred).toList();
+        List<Instant> occurred =
+                scenario.events().stream().map(ScenarioTest::occurred).toList();
 
         assertThat(occurred).isSortedAccordingTo(Comparator.naturalOrder());
         assertThat(occurred.get(0)).isAfterOrEqualTo(START);
@@ -45,9 +46,15 @@ class ScenarioTest {
         Scenario scenario = Scenario.generate(42, 120, START);
         List<ObjectNode> events = scenario.events();
 
-        Map<Scenario.StateKey, Long> entries = events.stream().collect(Collectors.groupingBy(
-                e -> new Scenario.StateKey(related(e, "flow"), related(e, "deployment"), related(e, "work-pool"),
-                        label(e, "prefect.state-type"), label(e, "prefect.state-name")), Collectors.counting()));
+        Map<Scenario.StateKey, Long> entries = events.stream()
+                .collect(Collectors.groupingBy(
+                        e -> new Scenario.StateKey(
+                                related(e, "flow"),
+                                related(e, "deployment"),
+                                related(e, "work-pool"),
+                                label(e, "prefect.state-type"),
+                                label(e, "prefect.state-name")),
+                        Collectors.counting()));
         assertThat(entries).isEqualTo(scenario.expectedStateEntries());
 
         Map<Scenario.FinishedKey, Long> finished = new HashMap<>();
@@ -58,8 +65,11 @@ class ScenarioTest {
             for (int i = 0; i < run.size(); i++) {
                 ObjectNode e = run.get(i);
                 if (TERMINAL.contains(label(e, "prefect.state-type"))) {
-                    Scenario.FinishedKey key = new Scenario.FinishedKey(related(e, "flow"), related(e, "deployment"),
-                            related(e, "work-pool"), label(e, "prefect.state-type"));
+                    Scenario.FinishedKey key = new Scenario.FinishedKey(
+                            related(e, "flow"),
+                            related(e, "deployment"),
+                            related(e, "work-pool"),
+                            label(e, "prefect.state-type"));
                     finished.merge(key, 1L, Long::sum);
                     seconds.merge(key, total, Double::sum);
                     break;
@@ -71,7 +81,8 @@ class ScenarioTest {
         }
         assertThat(finished).isEqualTo(scenario.expectedFinished());
         assertThat(seconds.keySet()).isEqualTo(scenario.expectedRunningSeconds().keySet());
-        seconds.forEach((k, v) -> assertThat(scenario.expectedRunningSeconds().get(k)).isCloseTo(v, within(1e-6)));
+        seconds.forEach(
+                (k, v) -> assertThat(scenario.expectedRunningSeconds().get(k)).isCloseTo(v, within(1e-6)));
     }
 
     @Test
@@ -86,7 +97,8 @@ class ScenarioTest {
         }
 
         assertThat(firstEvents).contains("Scheduled", "Pending", "Late");
-        assertThat(paths).anyMatch(p -> p.contains("Pending>Submitting>Running"))
+        assertThat(paths)
+                .anyMatch(p -> p.contains("Pending>Submitting>Running"))
                 .anyMatch(p -> p.startsWith("Pending>Running"))
                 .anyMatch(p -> p.contains("Running>Cancelling>Cancelled"))
                 .anyMatch(p -> p.contains("Running>AwaitingRetry>Retrying>Completed"))
@@ -96,30 +108,38 @@ class ScenarioTest {
                 .anyMatch(p -> p.endsWith("Running"))
                 .anyMatch(p -> p.equals("Scheduled"));
         assertThat(scenario.runs()).extracting(RunPlan::deployment).contains("");
-        assertThat(scenario.runs()).extracting(RunPlan::workPool).contains("", "k8s-prod", "local-process", "docker-edge");
+        assertThat(scenario.runs())
+                .extracting(RunPlan::workPool)
+                .contains("", "k8s-prod", "local-process", "docker-edge");
         assertThat(scenario.runs().stream().map(RunPlan::flow).distinct()).hasSize(8);
         assertThat(scenario.runs()).extracting(RunPlan::origin).contains(RunPlan.Origin.values());
     }
 
     @Test
     void shouldFollowPrefectsEventRules() {
-        for (List<ObjectNode> run : byRun(Scenario.generate(7, 80, START).events()).values()) {
+        for (List<ObjectNode> run :
+                byRun(Scenario.generate(7, 80, START).events()).values()) {
             ObjectNode previous = null;
             int runCount = 0;
             for (ObjectNode e : run) {
                 String type = label(e, "prefect.state-type");
-                if (type.equals("RUNNING") && (previous == null || !label(previous, "prefect.state-type").equals("RUNNING"))) {
+                if (type.equals("RUNNING")
+                        && (previous == null
+                                || !label(previous, "prefect.state-type").equals("RUNNING"))) {
                     runCount++;
                 }
                 assertThat(label(e, "prefect.run-count")).isEqualTo(Integer.toString(runCount));
                 assertThat(e.get("event").textValue()).isEqualTo("prefect.flow-run." + label(e, "prefect.state-name"));
-                assertThat(Uuids.v7Time(UUID.fromString(e.get("id").textValue())).toEpochMilli())
+                assertThat(Uuids.v7Time(UUID.fromString(e.get("id").textValue()))
+                                .toEpochMilli())
                         .isEqualTo(occurred(e).toEpochMilli());
                 assertThat(PrefectTime.parse(e.get("received").textValue())).isAfter(occurred(e));
-                boolean tight = previous != null && PrefectTime.microsBetween(occurred(previous), occurred(e)) < 300_000_000L;
+                boolean tight =
+                        previous != null && PrefectTime.microsBetween(occurred(previous), occurred(e)) < 300_000_000L;
                 assertThat(e.get("follows").isNull()).isEqualTo(!tight);
                 if (tight) {
-                    assertThat(e.get("follows").textValue()).isEqualTo(previous.get("id").textValue());
+                    assertThat(e.get("follows").textValue())
+                            .isEqualTo(previous.get("id").textValue());
                 }
                 previous = e;
             }
@@ -133,7 +153,8 @@ class ScenarioTest {
     static Map<String, List<ObjectNode>> byRun(List<ObjectNode> events) {
         Map<String, List<ObjectNode>> runs = new LinkedHashMap<>();
         for (ObjectNode e : events) {
-            runs.computeIfAbsent(label(e, "prefect.resource.id"), k -> new ArrayList<>()).add(e);
+            runs.computeIfAbsent(label(e, "prefect.resource.id"), k -> new ArrayList<>())
+                    .add(e);
         }
         return runs;
     }

@@ -24,9 +24,9 @@ class SimulatorConfigTest {
     @Test
     void shouldReportEveryProblemAtOnce() {
         assertThatThrownBy(() -> SimulatorConfig.fromEnv(Map.of(
-                "FLOWPULSE_SIMULATOR_PORT", "http",
-                "FLOWPULSE_SIMULATOR_SEED", "x",
-                "FLOWPULSE_SIMULATOR_RUNS_PER_SECOND", "-1")))
+                        "FLOWPULSE_SIMULATOR_PORT", "http",
+                        "FLOWPULSE_SIMULATOR_SEED", "x",
+                        "FLOWPULSE_SIMULATOR_RUNS_PER_SECOND", "-1")))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(3));
     }

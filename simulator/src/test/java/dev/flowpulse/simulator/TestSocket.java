@@ -38,7 +38,8 @@ final class TestSocket implements WebSocket.Listener, AutoCloseable {
     static TestSocket connect(URI apiUrl, String subprotocol, boolean autoRequest) throws Exception {
         TestSocket listener = new TestSocket(autoRequest);
         URI ws = URI.create(apiUrl.toString().replaceFirst("^http", "ws") + "/events/out");
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder =
+                HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (subprotocol != null) {
             builder.subprotocols(subprotocol);
         }

@@ -26,7 +26,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param partitionCheckInterval {@code FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL}, default 30s: how
  *                               often the sink looks for partitions added to the totals topics
  */
-public record SinkConfig(Properties kafka, Topics topics, String httpHost, int httpPort, Duration pollTimeout,
+public record SinkConfig(
+        Properties kafka,
+        Topics topics,
+        String httpHost,
+        int httpPort,
+        Duration pollTimeout,
         Duration partitionCheckInterval) {
 
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -53,8 +58,8 @@ public record SinkConfig(Properties kafka, Topics topics, String httpHost, int h
             reader.problem("FLOWPULSE_SINK_HTTP_PORT must be <= 65535, got " + port);
         }
         Duration pollTimeout = reader.positiveDuration("FLOWPULSE_SINK_POLL_TIMEOUT", DEFAULT_POLL_TIMEOUT);
-        Duration partitionCheck = reader.positiveDuration("FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL",
-                DEFAULT_PARTITION_CHECK_INTERVAL);
+        Duration partitionCheck =
+                reader.positiveDuration("FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL", DEFAULT_PARTITION_CHECK_INTERVAL);
         reader.check();
         return new SinkConfig(EnvReader.kafkaProperties(env), topics, host, port, pollTimeout, partitionCheck);
     }

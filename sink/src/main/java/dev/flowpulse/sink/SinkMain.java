@@ -2,9 +2,9 @@ package dev.flowpulse.sink;
 
 import dev.flowpulse.contract.ConfigException;
 import dev.flowpulse.contract.EnvReader;
+import dev.flowpulse.runtime.MeterRegistries;
 import dev.flowpulse.runtime.MetricsHttpServer;
 import dev.flowpulse.runtime.TopicProvisioner;
-import dev.flowpulse.runtime.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,13 +36,17 @@ public final class SinkMain {
         PrometheusMeterRegistry registry = MeterRegistries.prometheus(env);
         SinkService service = new SinkService(config, registry);
         service.start();
-        MetricsHttpServer http = MetricsHttpServer.start(config.httpHost(), config.httpPort(), registry, service::health);
+        MetricsHttpServer http =
+                MetricsHttpServer.start(config.httpHost(), config.httpPort(), registry, service::health);
         AtomicBoolean stopping = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.set(true);
-            http.close();
-            service.close();
-        }, "flowpulse-sink-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopping.set(true);
+                            http.close();
+                            service.close();
+                        },
+                        "flowpulse-sink-shutdown"));
         service.join();
         if (!stopping.get()) {
             log.error("Totals consumer stopped unexpectedly; exiting");

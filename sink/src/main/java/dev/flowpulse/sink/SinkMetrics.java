@@ -33,25 +33,37 @@ final class SinkMetrics implements AutoCloseable {
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Set<RejectReason> logged = ConcurrentHashMap.newKeySet();
 
-    SinkMetrics(MeterRegistry registry, List<String> topics, TotalsTable table, BooleanSupplier caughtUp,
+    SinkMetrics(
+            MeterRegistry registry,
+            List<String> topics,
+            TotalsTable table,
+            BooleanSupplier caughtUp,
             DoubleSupplier lagRecords) {
         this.registry = registry;
         for (String topic : topics) {
-            consumed.put(topic, keep(Counter.builder("flowpulse.sink.records.consumed")
-                    .description("Records read from the totals topics, including rejected ones")
-                    .tag("topic", topic)
-                    .register(registry)));
+            consumed.put(
+                    topic,
+                    keep(Counter.builder("flowpulse.sink.records.consumed")
+                            .description("Records read from the totals topics, including rejected ones")
+                            .tag("topic", topic)
+                            .register(registry)));
             for (RejectReason reason : RejectReason.values()) {
-                rejected.put(key(topic, reason), keep(Counter.builder("flowpulse.sink.records.rejected")
-                        .description("Totals-topic records skipped instead of served, by reason")
-                        .tag("topic", topic)
-                        .tag("reason", reason.label())
-                        .register(registry)));
+                rejected.put(
+                        key(topic, reason),
+                        keep(Counter.builder("flowpulse.sink.records.rejected")
+                                .description("Totals-topic records skipped instead of served, by reason")
+                                .tag("topic", topic)
+                                .tag("reason", reason.label())
+                                .register(registry)));
             }
         }
         seriesGauge("prefect_flow_run_states_total", () -> table.stateCounts().size());
-        seriesGauge("prefect_flow_runs_finished_total", () -> table.finishedHistograms().size());
-        seriesGauge("prefect_flow_run_duration_seconds", () -> table.finishedHistograms().size());
+        seriesGauge(
+                "prefect_flow_runs_finished_total",
+                () -> table.finishedHistograms().size());
+        seriesGauge(
+                "prefect_flow_run_duration_seconds",
+                () -> table.finishedHistograms().size());
         keep(Gauge.builder("flowpulse.sink.caught.up", caughtUp, c -> c.getAsBoolean() ? 1 : 0)
                 .description("1 once the sink has read the totals topics up to the end offsets seen at start")
                 .strongReference(true)
@@ -68,14 +80,23 @@ final class SinkMetrics implements AutoCloseable {
 
     /** Counts the rejection; logs the first of each reason at WARN (a bad producer repeats itself). */
     void rejected(String topic, int partition, long offset, RejectReason reason, String detail) {
-        rejected.computeIfAbsent(key(topic, reason), k -> keep(Counter.builder("flowpulse.sink.records.rejected")
-                .description("Totals-topic records skipped instead of served, by reason")
-                .tag("topic", topic)
-                .tag("reason", reason.label())
-                .register(registry))).increment();
+        rejected.computeIfAbsent(
+                        key(topic, reason),
+                        k -> keep(Counter.builder("flowpulse.sink.records.rejected")
+                                .description("Totals-topic records skipped instead of served, by reason")
+                                .tag("topic", topic)
+                                .tag("reason", reason.label())
+                                .register(registry)))
+                .increment();
         if (logged.add(reason)) {
-            log.warn("Skipping record {}-{}@{} ({}): {}; further '{}' rejections are only counted in "
-                    + "flowpulse_sink_records_rejected_total", topic, partition, offset, reason.label(), detail,
+            log.warn(
+                    "Skipping record {}-{}@{} ({}): {}; further '{}' rejections are only counted in "
+                            + "flowpulse_sink_records_rejected_total",
+                    topic,
+                    partition,
+                    offset,
+                    reason.label(),
+                    detail,
                     reason.label());
         }
     }

@@ -45,7 +45,9 @@ public final class SinkService implements AutoCloseable {
     }
 
     /** For tests: the consumer comes from {@code consumerFactory} (given {@link SinkConfig#consumerProperties()}). */
-    SinkService(SinkConfig config, PrometheusMeterRegistry registry,
+    SinkService(
+            SinkConfig config,
+            PrometheusMeterRegistry registry,
             Function<Properties, Consumer<byte[], byte[]>> consumerFactory) {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -57,11 +59,18 @@ public final class SinkService implements AutoCloseable {
         if (closed.get() || !started.compareAndSet(false, true)) {
             throw new IllegalStateException("SinkService can be started once");
         }
-        List<String> topics = List.of(config.topics().stateTotals(), config.topics().finishedTotals());
+        List<String> topics =
+                List.of(config.topics().stateTotals(), config.topics().finishedTotals());
         registry.getPrometheusRegistry().register(collector);
         metrics = new SinkMetrics(registry, topics, table, this::caughtUp, this::lagRecords);
-        loop = new TotalsConsumer(consumerFactory.apply(config.consumerProperties()), topics, config.pollTimeout(),
-                config.partitionCheckInterval(), new TotalsRecordDecoder(topics.get(0), topics.get(1)), table, metrics);
+        loop = new TotalsConsumer(
+                consumerFactory.apply(config.consumerProperties()),
+                topics,
+                config.pollTimeout(),
+                config.partitionCheckInterval(),
+                new TotalsRecordDecoder(topics.get(0), topics.get(1)),
+                table,
+                metrics);
         thread = new Thread(loop, "flowpulse-sink-consumer");
         thread.setDaemon(true);
         thread.start();
@@ -85,7 +94,8 @@ public final class SinkService implements AutoCloseable {
             return Health.unhealthy("sink is not started");
         }
         if (l.failure() != null) {
-            return Health.unhealthy("totals consumer failed: " + l.failure().getClass().getSimpleName());
+            return Health.unhealthy(
+                    "totals consumer failed: " + l.failure().getClass().getSimpleName());
         }
         if (!t.isAlive()) {
             return Health.unhealthy("totals consumer thread is not running");

@@ -30,12 +30,16 @@ public final class TotalsCollector implements MultiCollector {
 
     /** Names as client_java wants them: counters without {@code _total}, which the writer adds. */
     static final String STATES = "prefect_flow_run_states";
+
     static final String FINISHED = "prefect_flow_runs_finished";
     static final String DURATION = "prefect_flow_run_duration_seconds";
 
-    static final String STATES_HELP = "Flow-run state entries (distinct Prefect state-change events), by state type and state name";
-    static final String FINISHED_HELP = "Flow runs that reached a terminal state type, each run counted once at its first terminal state";
-    static final String DURATION_HELP = "Time finished flow runs spent RUNNING (Prefect's total_run_time), by terminal state type";
+    static final String STATES_HELP =
+            "Flow-run state entries (distinct Prefect state-change events), by state type and state name";
+    static final String FINISHED_HELP =
+            "Flow runs that reached a terminal state type, each run counted once at its first terminal state";
+    static final String DURATION_HELP =
+            "Time finished flow runs spent RUNNING (Prefect's total_run_time), by terminal state type";
 
     /** {@link DurationHistogram#BOUNDS} plus {@code +Inf}: the {@code le} values of every histogram. */
     private static final double[] UPPER_BOUNDS = upperBounds();
@@ -69,8 +73,10 @@ public final class TotalsCollector implements MultiCollector {
     }
 
     private CounterSnapshot finishedCounters() {
-        CounterSnapshot.Builder family = CounterSnapshot.builder().name(FINISHED).help(FINISHED_HELP);
-        for (Map.Entry<FinishedSeries, DurationHistogram> e : table.finishedHistograms().entrySet()) {
+        CounterSnapshot.Builder family =
+                CounterSnapshot.builder().name(FINISHED).help(FINISHED_HELP);
+        for (Map.Entry<FinishedSeries, DurationHistogram> e :
+                table.finishedHistograms().entrySet()) {
             family.dataPoint(CounterDataPointSnapshot.builder()
                     .labels(labels(e.getKey()))
                     .value(e.getValue().count())
@@ -80,8 +86,10 @@ public final class TotalsCollector implements MultiCollector {
     }
 
     private HistogramSnapshot durationHistograms() {
-        HistogramSnapshot.Builder family = HistogramSnapshot.builder().name(DURATION).help(DURATION_HELP).unit(Unit.SECONDS);
-        for (Map.Entry<FinishedSeries, DurationHistogram> e : table.finishedHistograms().entrySet()) {
+        HistogramSnapshot.Builder family =
+                HistogramSnapshot.builder().name(DURATION).help(DURATION_HELP).unit(Unit.SECONDS);
+        for (Map.Entry<FinishedSeries, DurationHistogram> e :
+                table.finishedHistograms().entrySet()) {
             DurationHistogram h = e.getValue();
             family.dataPoint(HistogramDataPointSnapshot.builder()
                     .labels(labels(e.getKey()))

@@ -49,8 +49,14 @@ final class TotalsConsumer implements Runnable {
     private volatile double lagRecords = Double.NaN;
     private volatile Throwable failure;
 
-    TotalsConsumer(Consumer<byte[], byte[]> consumer, List<String> topics, Duration pollTimeout,
-            Duration partitionCheckInterval, TotalsRecordDecoder decoder, TotalsTable table, SinkMetrics metrics) {
+    TotalsConsumer(
+            Consumer<byte[], byte[]> consumer,
+            List<String> topics,
+            Duration pollTimeout,
+            Duration partitionCheckInterval,
+            TotalsRecordDecoder decoder,
+            TotalsTable table,
+            SinkMetrics metrics) {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.pollTimeout = pollTimeout;
@@ -111,8 +117,11 @@ final class TotalsConsumer implements Runnable {
             try {
                 Set<TopicPartition> partitions = assignNewPartitions();
                 catchUpTargets.putAll(consumer.endOffsets(partitions, METADATA_TIMEOUT));
-                log.info("Reading {} partitions of {} from the beginning, up to end offsets {}", partitions.size(),
-                        topics, catchUpTargets);
+                log.info(
+                        "Reading {} partitions of {} from the beginning, up to end offsets {}",
+                        partitions.size(),
+                        topics,
+                        catchUpTargets);
                 return;
             } catch (TimeoutException e) {
                 log.warn("Kafka did not answer within {} ({}); retrying", METADATA_TIMEOUT, e.getMessage());
@@ -185,7 +194,11 @@ final class TotalsConsumer implements Runnable {
             return;
         }
         if (outcome == TotalsTable.Outcome.NON_MONOTONIC) {
-            metrics.rejected(record.topic(), record.partition(), record.offset(), RejectReason.NON_MONOTONIC,
+            metrics.rejected(
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    RejectReason.NON_MONOTONIC,
                     "a total went down; keeping the higher one");
         }
     }
@@ -197,8 +210,10 @@ final class TotalsConsumer implements Runnable {
         catchUpTargets.entrySet().removeIf(target -> consumer.position(target.getKey()) >= target.getValue());
         if (catchUpTargets.isEmpty()) {
             caughtUp = true;
-            log.info("Caught up in {} ms: serving {} state series and {} finished series",
-                    Duration.ofNanos(System.nanoTime() - startedNanos).toMillis(), table.stateCounts().size(),
+            log.info(
+                    "Caught up in {} ms: serving {} state series and {} finished series",
+                    Duration.ofNanos(System.nanoTime() - startedNanos).toMillis(),
+                    table.stateCounts().size(),
                     table.finishedHistograms().size());
         }
     }

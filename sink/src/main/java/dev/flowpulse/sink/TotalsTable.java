@@ -23,7 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TotalsTable {
 
     /** What happened to an offered total. */
-    public enum Outcome { APPLIED, NON_MONOTONIC }
+    public enum Outcome {
+        APPLIED,
+        NON_MONOTONIC
+    }
 
     private final ConcurrentHashMap<StateSeries, Long> states = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<FinishedSeries, DurationHistogram> finished = new ConcurrentHashMap<>();

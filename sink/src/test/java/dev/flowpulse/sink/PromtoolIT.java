@@ -53,22 +53,28 @@ class PromtoolIT {
             for (Map.Entry<StateSeries, Long> e : golden.stateCounts().entrySet()) {
                 records.add(TotalsRecords.state(stateTotals, e.getKey(), e.getValue()));
             }
-            for (Map.Entry<FinishedSeries, DurationHistogram> e : golden.finishedHistograms().entrySet()) {
+            for (Map.Entry<FinishedSeries, DurationHistogram> e :
+                    golden.finishedHistograms().entrySet()) {
                 records.add(TotalsRecords.finished(finishedTotals, new FinishedTotal(e.getKey(), e.getValue())));
             }
             // a key without the series fields (compacted topics refuse null keys outright)
-            records.add(new ProducerRecord<>(stateTotals, "{}".getBytes(StandardCharsets.UTF_8),
-                    "{}".getBytes(StandardCharsets.UTF_8)));
+            records.add(new ProducerRecord<>(
+                    stateTotals, "{}".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8)));
             TotalsRecords.produceInTransaction(broker, records);
 
             try (SinkHarness sink = SinkHarness.start(broker, stateTotals, finishedTotals, Map.of())) {
                 sink.awaitHealthy(Duration.ofSeconds(30));
-                String scraped = sink.awaitLines(List.of(
-                        "flowpulse_sink_records_rejected_total{reason=\"unreadable_key\",topic=\"" + stateTotals + "\"} 1.0"),
+                String scraped = sink.awaitLines(
+                        List.of("flowpulse_sink_records_rejected_total{reason=\"unreadable_key\",topic=\"" + stateTotals
+                                + "\"} 1.0"),
                         Duration.ofSeconds(30));
 
-                assertThat(scraped).contains("prefect_flow_run_states_total{", "prefect_flow_runs_finished_total{",
-                        "prefect_flow_run_duration_seconds_bucket{", "flowpulse_sink_caught_up 1.0");
+                assertThat(scraped)
+                        .contains(
+                                "prefect_flow_run_states_total{",
+                                "prefect_flow_runs_finished_total{",
+                                "prefect_flow_run_duration_seconds_bucket{",
+                                "flowpulse_sink_caught_up 1.0");
                 assertClean(Promtool.checkMetrics(scraped));
             }
         }

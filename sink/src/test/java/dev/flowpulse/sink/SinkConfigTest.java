@@ -44,14 +44,17 @@ class SinkConfigTest {
     @Test
     void shouldReportEveryProblemAtOnce() {
         assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of(
-                "FLOWPULSE_SINK_HTTP_PORT", "70000",
-                "FLOWPULSE_SINK_POLL_TIMEOUT", "soon",
-                "FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL", "0s")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(4)
-                        .anySatisfy(p -> assertThat(p).contains("KAFKA_BOOTSTRAP_SERVERS"))
-                        .anySatisfy(p -> assertThat(p).contains("FLOWPULSE_SINK_HTTP_PORT"))
-                        .anySatisfy(p -> assertThat(p).contains("FLOWPULSE_SINK_POLL_TIMEOUT"))
-                        .anySatisfy(p -> assertThat(p).contains("FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL")));
+                        "FLOWPULSE_SINK_HTTP_PORT", "70000",
+                        "FLOWPULSE_SINK_POLL_TIMEOUT", "soon",
+                        "FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL", "0s")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .hasSize(4)
+                                .anySatisfy(p -> assertThat(p).contains("KAFKA_BOOTSTRAP_SERVERS"))
+                                .anySatisfy(p -> assertThat(p).contains("FLOWPULSE_SINK_HTTP_PORT"))
+                                .anySatisfy(p -> assertThat(p).contains("FLOWPULSE_SINK_POLL_TIMEOUT"))
+                                .anySatisfy(p -> assertThat(p).contains("FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL")));
     }
 
     @Test
@@ -65,7 +68,8 @@ class SinkConfigTest {
 
         Properties props = config.consumerProperties();
 
-        assertThat(props).containsEntry("security.protocol", "SASL_SSL")
+        assertThat(props)
+                .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("isolation.level", "read_committed")
                 .containsEntry("enable.auto.commit", "false")
                 .containsEntry("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer")
@@ -77,8 +81,10 @@ class SinkConfigTest {
     @Test
     void shouldNeverPrintKafkaPropertyValues() {
         SinkConfig config = SinkConfig.fromEnv(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
-                "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                "KAFKA_BOOTSTRAP_SERVERS",
+                "broker:9092",
+                "KAFKA_SASL_JAAS_CONFIG",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required "
                         + "username=\"svc\" password=\"hunter2-secret\";"));
 
         assertThat(config.toString()).contains("sasl.jaas.config").doesNotContain("hunter2-secret");

@@ -21,7 +21,8 @@ import java.util.Map;
  */
 final class SinkHarness implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final SinkService service;
     private final MetricsHttpServer http;
@@ -31,8 +32,9 @@ final class SinkHarness implements AutoCloseable {
         this.http = http;
     }
 
-    static SinkHarness start(EmbeddedKafkaBroker broker, String stateTotals, String finishedTotals,
-            Map<String, String> extraEnv) throws IOException {
+    static SinkHarness start(
+            EmbeddedKafkaBroker broker, String stateTotals, String finishedTotals, Map<String, String> extraEnv)
+            throws IOException {
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         env.put("FLOWPULSE_TOPIC_STATE_TOTALS", stateTotals);
@@ -45,8 +47,8 @@ final class SinkHarness implements AutoCloseable {
         SinkService service = new SinkService(config, registry);
         service.start();
         try {
-            return new SinkHarness(service, MetricsHttpServer.start(config.httpHost(), config.httpPort(), registry,
-                    service::health));
+            return new SinkHarness(
+                    service, MetricsHttpServer.start(config.httpHost(), config.httpPort(), registry, service::health));
         } catch (IOException | RuntimeException e) {
             service.close();
             throw e;
@@ -79,7 +81,8 @@ final class SinkHarness implements AutoCloseable {
         }
         List<String> present = scraped.lines().toList();
         List<String> missing = lines.stream().filter(l -> !present.contains(l)).toList();
-        throw new AssertionError("Within " + timeout + " /metrics never showed " + missing + "\nLast scrape:\n" + scraped);
+        throw new AssertionError(
+                "Within " + timeout + " /metrics never showed " + missing + "\nLast scrape:\n" + scraped);
     }
 
     /** Polls {@code /health} until it answers 200. */
@@ -96,7 +99,11 @@ final class SinkHarness implements AutoCloseable {
 
     private static HttpResponse<String> get(URI uri) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+            return HTTP.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("GET " + uri + " failed", e);

@@ -69,31 +69,49 @@ class SinkServiceIT {
         records.add(TotalsRecords.state(stateTotals, state(deployed("Completed")), 1));
         records.add(TotalsRecords.state(stateTotals, state(adHoc("Running")), 1));
         records.add(TotalsRecords.state(stateTotals, state(deployed("Running")), 2)); // the same key, updated
-        records.add(new ProducerRecord<>(stateTotals, TotalsRecords.state(stateTotals, state(deployed("Failed")), 1).key(),
+        records.add(new ProducerRecord<>(
+                stateTotals,
+                TotalsRecords.state(stateTotals, state(deployed("Failed")), 1).key(),
                 "{\"count\": ".getBytes(StandardCharsets.UTF_8))); // truncated JSON
-        records.add(TotalsRecords.finished(finishedTotals, new FinishedTotal(finished(deployed("Completed")), durations(42.0))));
-        records.add(TotalsRecords.finished(finishedTotals, new FinishedTotal(finished(deployed("Failed")), durations(90.25))));
-        records.add(TotalsRecords.finished(finishedTotals,
+        records.add(TotalsRecords.finished(
+                finishedTotals, new FinishedTotal(finished(deployed("Completed")), durations(42.0))));
+        records.add(TotalsRecords.finished(
+                finishedTotals, new FinishedTotal(finished(deployed("Failed")), durations(90.25))));
+        records.add(TotalsRecords.finished(
+                finishedTotals,
                 new FinishedTotal(finished(deployed("Completed")), durations(42.0, 3600.5)))); // updated
-        records.add(new ProducerRecord<>(finishedTotals, "garbage".getBytes(StandardCharsets.UTF_8),
-                TotalsRecords.finished(finishedTotals, new FinishedTotal(finished(deployed("Failed")), durations(1.0))).value()));
+        records.add(new ProducerRecord<>(
+                finishedTotals,
+                "garbage".getBytes(StandardCharsets.UTF_8),
+                TotalsRecords.finished(finishedTotals, new FinishedTotal(finished(deployed("Failed")), durations(1.0)))
+                        .value()));
         TotalsRecords.produceInTransaction(broker, records);
 
         List<String> expected = List.of(
-                "prefect_flow_run_states_total{" + DEPLOYED + ",state=\"Scheduled\",state_type=\"SCHEDULED\"," + K8S + "} 1.0",
-                "prefect_flow_run_states_total{" + DEPLOYED + ",state=\"Running\",state_type=\"RUNNING\"," + K8S + "} 2.0",
-                "prefect_flow_run_states_total{" + DEPLOYED + ",state=\"Completed\",state_type=\"COMPLETED\"," + K8S + "} 1.0",
-                "prefect_flow_run_states_total{" + AD_HOC + ",state=\"Running\",state_type=\"RUNNING\",work_pool=\"\"} 1.0",
+                "prefect_flow_run_states_total{" + DEPLOYED + ",state=\"Scheduled\",state_type=\"SCHEDULED\"," + K8S
+                        + "} 1.0",
+                "prefect_flow_run_states_total{" + DEPLOYED + ",state=\"Running\",state_type=\"RUNNING\"," + K8S
+                        + "} 2.0",
+                "prefect_flow_run_states_total{" + DEPLOYED + ",state=\"Completed\",state_type=\"COMPLETED\"," + K8S
+                        + "} 1.0",
+                "prefect_flow_run_states_total{" + AD_HOC
+                        + ",state=\"Running\",state_type=\"RUNNING\",work_pool=\"\"} 1.0",
                 "prefect_flow_runs_finished_total{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S + "} 2.0",
                 "prefect_flow_runs_finished_total{" + DEPLOYED + ",state_type=\"FAILED\"," + K8S + "} 1.0",
-                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S + ",le=\"30.0\"} 0",
-                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S + ",le=\"60.0\"} 1",
-                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S + ",le=\"3600.0\"} 1",
-                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S + ",le=\"7200.0\"} 2",
-                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S + ",le=\"+Inf\"} 2",
+                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S
+                        + ",le=\"30.0\"} 0",
+                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S
+                        + ",le=\"60.0\"} 1",
+                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S
+                        + ",le=\"3600.0\"} 1",
+                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S
+                        + ",le=\"7200.0\"} 2",
+                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S
+                        + ",le=\"+Inf\"} 2",
                 "prefect_flow_run_duration_seconds_count{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S + "} 2",
                 "prefect_flow_run_duration_seconds_sum{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S + "} 3642.5",
-                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"FAILED\"," + K8S + ",le=\"120.0\"} 1",
+                "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"FAILED\"," + K8S
+                        + ",le=\"120.0\"} 1",
                 "prefect_flow_run_duration_seconds_sum{" + DEPLOYED + ",state_type=\"FAILED\"," + K8S + "} 90.25",
                 "flowpulse_sink_records_consumed_total{topic=\"" + stateTotals + "\"} 6.0",
                 "flowpulse_sink_records_consumed_total{topic=\"" + finishedTotals + "\"} 4.0",
@@ -120,23 +138,31 @@ class SinkServiceIT {
     @Test
     void shouldReadPartitionsAddedWhileRunning(TestInfo test) throws Exception {
         createTopics(test, 1, 1);
-        TotalsRecords.produceInTransaction(broker, List.of(TotalsRecords.state(stateTotals, state(deployed("Running")), 1)));
+        TotalsRecords.produceInTransaction(
+                broker, List.of(TotalsRecords.state(stateTotals, state(deployed("Running")), 1)));
 
-        try (SinkHarness sink = SinkHarness.start(broker, stateTotals, finishedTotals,
-                Map.of("FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL", "500ms"))) {
-            sink.awaitLines(List.of(
-                    "prefect_flow_run_states_total{" + DEPLOYED + ",state=\"Running\",state_type=\"RUNNING\"," + K8S + "} 1.0"),
+        try (SinkHarness sink = SinkHarness.start(
+                broker, stateTotals, finishedTotals, Map.of("FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL", "500ms"))) {
+            sink.awaitLines(
+                    List.of("prefect_flow_run_states_total{" + DEPLOYED + ",state=\"Running\",state_type=\"RUNNING\","
+                            + K8S + "} 1.0"),
                     DEADLINE);
             try (Admin admin = Admin.create(broker.clientProperties())) {
-                admin.createPartitions(Map.of(stateTotals, NewPartitions.increaseTo(2))).all().get(30, TimeUnit.SECONDS);
+                admin.createPartitions(Map.of(stateTotals, NewPartitions.increaseTo(2)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
-            ProducerRecord<byte[], byte[]> completed = TotalsRecords.state(stateTotals, state(deployed("Completed")), 3);
-            TotalsRecords.produceInTransaction(broker,
-                    List.of(new ProducerRecord<>(stateTotals, 1, completed.key(), completed.value())));
+            ProducerRecord<byte[], byte[]> completed =
+                    TotalsRecords.state(stateTotals, state(deployed("Completed")), 3);
+            TotalsRecords.produceInTransaction(
+                    broker, List.of(new ProducerRecord<>(stateTotals, 1, completed.key(), completed.value())));
 
-            sink.awaitLines(List.of(
-                    "prefect_flow_run_states_total{" + DEPLOYED + ",state=\"Completed\",state_type=\"COMPLETED\"," + K8S + "} 3.0",
-                    "flowpulse_sink_series{family=\"prefect_flow_run_states_total\"} 2.0"), DEADLINE);
+            sink.awaitLines(
+                    List.of(
+                            "prefect_flow_run_states_total{" + DEPLOYED
+                                    + ",state=\"Completed\",state_type=\"COMPLETED\"," + K8S + "} 3.0",
+                            "flowpulse_sink_series{family=\"prefect_flow_run_states_total\"} 2.0"),
+                    DEADLINE);
         }
     }
 }

@@ -30,8 +30,8 @@ class SinkServiceTest {
     private static final TopicPartition STATES_0 = new TopicPartition(STATES, 0);
     private static final TopicPartition FINISHED_0 = new TopicPartition(FINISHED, 0);
 
-    private final SinkConfig config = SinkConfig.fromEnv(Map.of(
-            "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9", "FLOWPULSE_SINK_POLL_TIMEOUT", "10ms"));
+    private final SinkConfig config =
+            SinkConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9", "FLOWPULSE_SINK_POLL_TIMEOUT", "10ms"));
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final StateSeries running = state(deployed("Running"));
 
@@ -51,7 +51,8 @@ class SinkServiceTest {
 
             assertThat(whileCatchingUp.get()).isEqualTo(Health.unhealthy("catching up on the totals topics"));
             assertThat(sink.health()).isEqualTo(Health.healthy());
-            assertThat(registry.scrape()).contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\"} 3.0");
+            assertThat(registry.scrape())
+                    .contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\"} 3.0");
         }
     }
 
@@ -68,7 +69,8 @@ class SinkServiceTest {
 
             assertThat(registry.scrape())
                     .contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\"} 5.0")
-                    .contains("flowpulse_sink_records_rejected_total{reason=\"non_monotonic\",topic=\"" + STATES + "\"} 1.0");
+                    .contains("flowpulse_sink_records_rejected_total{reason=\"non_monotonic\",topic=\"" + STATES
+                            + "\"} 1.0");
         }
     }
 
@@ -95,8 +97,10 @@ class SinkServiceTest {
 
     private static MockConsumer<byte[], byte[]> consumerWithEndOffset(long stateTotalsEnd) {
         MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        consumer.updatePartitions(STATES, List.of(new PartitionInfo(STATES, 0, Node.noNode(), new Node[0], new Node[0])));
-        consumer.updatePartitions(FINISHED, List.of(new PartitionInfo(FINISHED, 0, Node.noNode(), new Node[0], new Node[0])));
+        consumer.updatePartitions(
+                STATES, List.of(new PartitionInfo(STATES, 0, Node.noNode(), new Node[0], new Node[0])));
+        consumer.updatePartitions(
+                FINISHED, List.of(new PartitionInfo(FINISHED, 0, Node.noNode(), new Node[0], new Node[0])));
         consumer.updateBeginningOffsets(Map.of(STATES_0, 0L, FINISHED_0, 0L));
         consumer.updateEndOffsets(Map.of(STATES_0, stateTotalsEnd, FINISHED_0, 0L));
         return consumer;

@@ -32,23 +32,26 @@ class TotalsCollectorTest {
     void shouldAccumulatePerBucketCountsIntoCumulativeLeBuckets() {
         TotalsTable table = new TotalsTable();
         // one run per region of the bounds: <= 1 s, (30, 60], (3600, 7200], and above the largest bound
-        table.putFinished(SampleSeries.finished(SampleSeries.deployed("Completed")),
+        table.putFinished(
+                SampleSeries.finished(SampleSeries.deployed("Completed")),
                 SampleSeries.durations(0.2, 45.0, 5000.0, 100000.0));
 
         String scraped = scrape(table);
 
-        String series = "deployment=\"hourly-sync\",flow=\"etl-orders\",state_type=\"COMPLETED\",work_pool=\"k8s-prod\"";
-        assertThat(scraped).contains(
-                "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"1.0\"} 1\n",
-                "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"30.0\"} 1\n",
-                "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"60.0\"} 2\n",
-                "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"3600.0\"} 2\n",
-                "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"7200.0\"} 3\n",
-                "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"86400.0\"} 3\n",
-                "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"+Inf\"} 4\n",
-                "prefect_flow_run_duration_seconds_count{" + series + "} 4\n",
-                "prefect_flow_run_duration_seconds_sum{" + series + "} 105045.2\n",
-                "prefect_flow_runs_finished_total{" + series + "} 4.0\n");
+        String series =
+                "deployment=\"hourly-sync\",flow=\"etl-orders\",state_type=\"COMPLETED\",work_pool=\"k8s-prod\"";
+        assertThat(scraped)
+                .contains(
+                        "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"1.0\"} 1\n",
+                        "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"30.0\"} 1\n",
+                        "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"60.0\"} 2\n",
+                        "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"3600.0\"} 2\n",
+                        "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"7200.0\"} 3\n",
+                        "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"86400.0\"} 3\n",
+                        "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"+Inf\"} 4\n",
+                        "prefect_flow_run_duration_seconds_count{" + series + "} 4\n",
+                        "prefect_flow_run_duration_seconds_sum{" + series + "} 105045.2\n",
+                        "prefect_flow_runs_finished_total{" + series + "} 4.0\n");
     }
 
     @Test
@@ -56,8 +59,9 @@ class TotalsCollectorTest {
         TotalsTable table = new TotalsTable();
         table.putStateCount(SampleSeries.state(SampleSeries.adHoc("Crashed")), 2);
 
-        assertThat(scrape(table)).contains("prefect_flow_run_states_total{deployment=\"\",flow=\"etl-orders\","
-                + "state=\"Crashed\",state_type=\"CRASHED\",work_pool=\"\"} 2.0\n");
+        assertThat(scrape(table))
+                .contains("prefect_flow_run_states_total{deployment=\"\",flow=\"etl-orders\","
+                        + "state=\"Crashed\",state_type=\"CRASHED\",work_pool=\"\"} 2.0\n");
     }
 
     @Test
@@ -69,7 +73,8 @@ class TotalsCollectorTest {
 
         table.putStateCount(SampleSeries.state(SampleSeries.deployed("Running")), 7);
 
-        assertThat(registry.scrape()).contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\"} 7.0\n");
+        assertThat(registry.scrape())
+                .contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\"} 7.0\n");
     }
 
     private static String golden() throws IOException {

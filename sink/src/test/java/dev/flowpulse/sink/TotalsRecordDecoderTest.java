@@ -50,8 +50,8 @@ class TotalsRecordDecoderTest {
 
     @Test
     void shouldRejectAKeyThatIsNotASeries() {
-        TotalsUpdate update = decoder.decode(FINISHED, "[1,2]".getBytes(StandardCharsets.UTF_8),
-                value(new FinishedTotal(failed, durations(1.0))));
+        TotalsUpdate update = decoder.decode(
+                FINISHED, "[1,2]".getBytes(StandardCharsets.UTF_8), value(new FinishedTotal(failed, durations(1.0))));
 
         assertThat(reason(update)).isEqualTo(RejectReason.UNREADABLE_KEY);
     }

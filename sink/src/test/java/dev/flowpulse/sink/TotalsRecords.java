@@ -19,17 +19,22 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Writes totals-topic records the way the topology does: contract serde, in one committed transaction. */
 final class TotalsRecords {
 
-    static final Map<String, String> COMPACTED = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    static final Map<String, String> COMPACTED =
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
 
     private TotalsRecords() {}
 
     static ProducerRecord<byte[], byte[]> state(String topic, StateSeries series, long count) {
-        return new ProducerRecord<>(topic, JsonSerde.of(StateSeries.class).serialize(topic, series),
+        return new ProducerRecord<>(
+                topic,
+                JsonSerde.of(StateSeries.class).serialize(topic, series),
                 JsonSerde.of(StateTotal.class).serialize(topic, new StateTotal(series, count)));
     }
 
     static ProducerRecord<byte[], byte[]> finished(String topic, FinishedTotal total) {
-        return new ProducerRecord<>(topic, JsonSerde.of(FinishedSeries.class).serialize(topic, total.series()),
+        return new ProducerRecord<>(
+                topic,
+                JsonSerde.of(FinishedSeries.class).serialize(topic, total.series()),
                 JsonSerde.of(FinishedTotal.class).serialize(topic, total));
     }
 

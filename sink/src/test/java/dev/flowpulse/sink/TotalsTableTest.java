@@ -56,7 +56,8 @@ class TotalsTableTest {
         table.putFinished(completed, held);
 
         // same count and sum, but the run moved from the 1 s bucket to a higher one: a bucket series would drop
-        DurationHistogram moved = new DurationHistogram(2, held.sumSeconds(), durations(2.0, 98.5).counts());
+        DurationHistogram moved =
+                new DurationHistogram(2, held.sumSeconds(), durations(2.0, 98.5).counts());
 
         assertThat(table.putFinished(completed, moved)).isEqualTo(TotalsTable.Outcome.NON_MONOTONIC);
         assertThat(table.finishedHistograms().get(completed)).isEqualTo(held);

@@ -61,6 +61,7 @@ public final class FlowRunTopology implements Supplier<Topology> {
     public static final String FLOW_RUN_STATE_STORE = "flow-run-state";
     /** Index of held-back finishes: flow-run id → wall-clock ms they became pending. */
     public static final String PENDING_FINISHES_STORE = "pending-finishes";
+
     public static final String STATE_TOTALS_STORE = "state-totals";
     public static final String FINISHED_TOTALS_STORE = "finished-totals";
     public static final String FLOW_WINDOW_STATS_STORE = "flow-window-stats";
@@ -100,8 +101,8 @@ public final class FlowRunTopology implements Supplier<Topology> {
      * @param streamsProperties the service's streams properties (application id and bootstrap
      *                          servers at least); topology-level settings such as explicit naming are read from them
      */
-    public FlowRunTopology(Topics topics, TopologySettings settings, Properties streamsProperties,
-            StreamsCounters counters) {
+    public FlowRunTopology(
+            Topics topics, TopologySettings settings, Properties streamsProperties, StreamsCounters counters) {
         this.topics = topics;
         this.settings = settings;
         this.streamsProperties = (Properties) streamsProperties.clone();
@@ -117,33 +118,41 @@ public final class FlowRunTopology implements Supplier<Topology> {
                 Stores.persistentKeyValueStore(PENDING_FINISHES_STORE), STRING, Serdes.Long()));
 
         // Parse: state changes go on in event time; rejects go to the dead-letter topic as they came.
-        Map<String, KStream<String, ParseResult>> routes = builder
-                .stream(topics.rawEvents(), Consumed.with(STRING, Serdes.ByteArray()).withName(SOURCE))
+        Map<String, KStream<String, ParseResult>> routes = builder.stream(
+                        topics.rawEvents(),
+                        Consumed.with(STRING, Serdes.ByteArray()).withName(SOURCE))
                 .processValues(() -> new RawEventProcessor(counters), Named.as(PARSE))
                 .split(Named.as(ROUTE))
                 .branch((runId, parsed) -> parsed.isDeadLetter(), Branched.as("dead-letter"))
                 .defaultBranch(Branched.as("state-change"));
         routes.get(DEAD_LETTER_BRANCH)
                 .mapValues(ParseResult::original, Named.as("dead-letter-original-bytes"))
-                .to(topics.deadLetters(), Produced.with(STRING, Serdes.ByteArray()).withName("write-dead-letters"));
+                .to(
+                        topics.deadLetters(),
+                        Produced.with(STRING, Serdes.ByteArray()).withName("write-dead-letters"));
 
         // Per run: drop redeliveries, order by occurred, replay total_run_time; finish once, when the
         // history is complete or the settle timeout forces it (so possibly after the terminal transition).
         Map<String, KStream<String, RunOutput>> outputs = routes.get(STATE_CHANGE_BRANCH)
                 .mapValues(ParseResult::event, Named.as("state-change-event"))
-                .process(() -> new FlowRunStateProcessor(FLOW_RUN_STATE_STORE, PENDING_FINISHES_STORE, settings,
-                        counters), Named.as(TRACK_RUNS), FLOW_RUN_STATE_STORE, PENDING_FINISHES_STORE)
+                .process(
+                        () -> new FlowRunStateProcessor(
+                                FLOW_RUN_STATE_STORE, PENDING_FINISHES_STORE, settings, counters),
+                        Named.as(TRACK_RUNS),
+                        FLOW_RUN_STATE_STORE,
+                        PENDING_FINISHES_STORE)
                 .split(Named.as(RUN_OUTPUT))
                 .branch((runId, output) -> output.isFinish(), Branched.as("finish"))
                 .defaultBranch(Branched.as("transition"));
 
-        KStream<String, FlowRunTransition> transitions = outputs.get(TRANSITION_BRANCH)
-                .mapValues(RunOutput::transition, Named.as("transition"));
+        KStream<String, FlowRunTransition> transitions =
+                outputs.get(TRANSITION_BRANCH).mapValues(RunOutput::transition, Named.as("transition"));
         transitions.to(topics.states(), Produced.with(STRING, TRANSITION).withName("write-transitions"));
 
-        KStream<String, FinishedFlowRun> finishedRuns = outputs.get(FINISH_BRANCH)
-                .mapValues(RunOutput::finished, Named.as("finished-run"));
-        finishedRuns.to(topics.finishedRuns(), Produced.with(STRING, FINISHED_RUN).withName("write-finished-runs"));
+        KStream<String, FinishedFlowRun> finishedRuns =
+                outputs.get(FINISH_BRANCH).mapValues(RunOutput::finished, Named.as("finished-run"));
+        finishedRuns.to(
+                topics.finishedRuns(), Produced.with(STRING, FINISHED_RUN).withName("write-finished-runs"));
 
         countStateEntries(transitions);
         aggregateFinishedRuns(finishedRuns);
@@ -151,12 +160,16 @@ public final class FlowRunTopology implements Supplier<Topology> {
         // Windows see state entries and finishes as one stream, each at its own event time.
         KStream<String, WindowContribution> contributions = transitions
                 .mapValues(t -> WindowContribution.ofState(t.event()), Named.as("window-state-contribution"))
-                .merge(finishedRuns.mapValues(WindowContribution::ofFinish, Named.as("window-finish-contribution")),
+                .merge(
+                        finishedRuns.mapValues(WindowContribution::ofFinish, Named.as("window-finish-contribution")),
                         Named.as("window-contributions"));
         windowStats(contributions, WindowGroup::byFlow, FLOW_WINDOW_REPARTITION, FLOW_WINDOW_STATS_STORE);
-        windowStats(contributions.filter((runId, c) -> c.deployment().isPresent(),
-                        Named.as("window-contributions-with-deployment")),
-                WindowGroup::byDeployment, DEPLOYMENT_WINDOW_REPARTITION, DEPLOYMENT_WINDOW_STATS_STORE);
+        windowStats(
+                contributions.filter(
+                        (runId, c) -> c.deployment().isPresent(), Named.as("window-contributions-with-deployment")),
+                WindowGroup::byDeployment,
+                DEPLOYMENT_WINDOW_REPARTITION,
+                DEPLOYMENT_WINDOW_STATS_STORE);
         return builder.build();
     }
 
@@ -164,53 +177,77 @@ public final class FlowRunTopology implements Supplier<Topology> {
     private void countStateEntries(KStream<String, FlowRunTransition> transitions) {
         transitions
                 .groupBy((runId, t) -> stateSeries(t), Grouped.with(STATE_TOTALS_REPARTITION, STATE_SERIES, TRANSITION))
-                .count(Named.as("count-state-entries"),
+                .count(
+                        Named.as("count-state-entries"),
                         Materialized.<StateSeries, Long, KeyValueStore<Bytes, byte[]>>as(STATE_TOTALS_STORE)
-                                .withKeySerde(STATE_SERIES).withValueSerde(Serdes.Long()))
+                                .withKeySerde(STATE_SERIES)
+                                .withValueSerde(Serdes.Long()))
                 .toStream(Named.as("state-totals-changes"))
                 .mapValues(StateTotal::new, Named.as("state-total"))
-                .to(topics.stateTotals(), Produced.with(STATE_SERIES, JsonSerde.of(StateTotal.class))
-                        .withName("write-state-totals"));
+                .to(
+                        topics.stateTotals(),
+                        Produced.with(STATE_SERIES, JsonSerde.of(StateTotal.class))
+                                .withName("write-state-totals"));
     }
 
     /** Finished runs and their RUNNING-time histogram per series: prefect_flow_runs_finished_total & co. */
     private void aggregateFinishedRuns(KStream<String, FinishedFlowRun> finishedRuns) {
         finishedRuns
-                .groupBy((runId, run) -> finishedSeries(run),
+                .groupBy(
+                        (runId, run) -> finishedSeries(run),
                         Grouped.with(FINISHED_TOTALS_REPARTITION, FINISHED_SERIES, FINISHED_RUN))
-                .aggregate(DurationHistogram::empty, (series, run, histogram) -> addRunTime(histogram, run),
+                .aggregate(
+                        DurationHistogram::empty,
+                        (series, run, histogram) -> addRunTime(histogram, run),
                         Named.as("aggregate-finished-runs"),
                         Materialized.<FinishedSeries, DurationHistogram, KeyValueStore<Bytes, byte[]>>as(
-                                FINISHED_TOTALS_STORE)
-                                .withKeySerde(FINISHED_SERIES).withValueSerde(JsonSerde.of(DurationHistogram.class)))
+                                        FINISHED_TOTALS_STORE)
+                                .withKeySerde(FINISHED_SERIES)
+                                .withValueSerde(JsonSerde.of(DurationHistogram.class)))
                 .toStream(Named.as("finished-totals-changes"))
                 .mapValues(FinishedTotal::new, Named.as("finished-total"))
-                .to(topics.finishedTotals(), Produced.with(FINISHED_SERIES, JsonSerde.of(FinishedTotal.class))
-                        .withName("write-finished-totals"));
+                .to(
+                        topics.finishedTotals(),
+                        Produced.with(FINISHED_SERIES, JsonSerde.of(FinishedTotal.class))
+                                .withName("write-finished-totals"));
     }
 
     /** Event-time tumbling-window statistics of one dimension. */
-    private void windowStats(KStream<String, WindowContribution> contributions,
-            Function<WindowContribution, WindowGroup> grouping, String repartition, String store) {
+    private void windowStats(
+            KStream<String, WindowContribution> contributions,
+            Function<WindowContribution, WindowGroup> grouping,
+            String repartition,
+            String store) {
         contributions
                 .groupBy((runId, c) -> grouping.apply(c), Grouped.with(repartition, WINDOW_GROUP, CONTRIBUTION))
                 .windowedBy(TimeWindows.ofSizeAndGrace(settings.windowSize(), settings.windowGrace()))
-                .aggregate(WindowStats::empty, (group, c, stats) -> c.addTo(stats), Named.as("aggregate-" + store),
+                .aggregate(
+                        WindowStats::empty,
+                        (group, c, stats) -> c.addTo(stats),
+                        Named.as("aggregate-" + store),
                         Materialized.<WindowGroup, WindowStats, WindowStore<Bytes, byte[]>>as(store)
-                                .withKeySerde(WINDOW_GROUP).withValueSerde(WINDOW_STATS))
+                                .withKeySerde(WINDOW_GROUP)
+                                .withValueSerde(WINDOW_STATS))
                 .toStream(Named.as(store + "-changes"))
                 .map((window, stats) -> KeyValue.pair(windowKey(window), stats), Named.as(store + "-key"))
-                .to(topics.windowStats(), Produced.with(JsonSerde.of(WindowKey.class), WINDOW_STATS)
-                        .withName("write-" + store));
+                .to(
+                        topics.windowStats(),
+                        Produced.with(JsonSerde.of(WindowKey.class), WINDOW_STATS)
+                                .withName("write-" + store));
     }
 
     static StateSeries stateSeries(FlowRunTransition t) {
-        return new StateSeries(SeriesLabels.of(t.event()), t.event().stateType(), t.event().stateName());
+        return new StateSeries(
+                SeriesLabels.of(t.event()), t.event().stateType(), t.event().stateName());
     }
 
     static FinishedSeries finishedSeries(FinishedFlowRun run) {
         return new FinishedSeries(
-                new SeriesLabels(run.flow().name(), run.deployment().name(), run.workPool().name()), run.stateType());
+                new SeriesLabels(
+                        run.flow().name(),
+                        run.deployment().name(),
+                        run.workPool().name()),
+                run.stateType());
     }
 
     static DurationHistogram addRunTime(DurationHistogram histogram, FinishedFlowRun run) {

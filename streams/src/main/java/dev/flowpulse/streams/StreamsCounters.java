@@ -23,7 +23,8 @@ public final class StreamsCounters {
     public StreamsCounters(MeterRegistry registry) {
         this.registry = registry;
         this.ignored = Counter.builder("flowpulse.streams.events.ignored")
-                .description("Valid Prefect events that are not flow-run state changes (heartbeats, pull steps), skipped")
+                .description(
+                        "Valid Prefect events that are not flow-run state changes (heartbeats, pull steps), skipped")
                 .register(registry);
         this.duplicates = Counter.builder("flowpulse.streams.duplicates.dropped")
                 .description("State-change events whose id the run had already seen (redeliveries), dropped")

@@ -2,9 +2,9 @@ package dev.flowpulse.streams;
 
 import dev.flowpulse.contract.ConfigException;
 import dev.flowpulse.contract.EnvReader;
+import dev.flowpulse.runtime.MeterRegistries;
 import dev.flowpulse.runtime.MetricsHttpServer;
 import dev.flowpulse.runtime.TopicProvisioner;
-import dev.flowpulse.runtime.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -38,11 +38,15 @@ public final class StreamsMain {
         PrometheusMeterRegistry registry = MeterRegistries.prometheus(env);
         StreamsService service = new StreamsService(config, registry);
         service.start();
-        MetricsHttpServer http = MetricsHttpServer.start(config.httpHost(), config.httpPort(), registry, service::health);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            http.close();
-            service.close();
-        }, "flowpulse-streams-shutdown"));
+        MetricsHttpServer http =
+                MetricsHttpServer.start(config.httpHost(), config.httpPort(), registry, service::health);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            http.close();
+                            service.close();
+                        },
+                        "flowpulse-streams-shutdown"));
         while (!service.awaitTermination(Duration.ofSeconds(1))) {
             // the streams client runs on its own threads
         }

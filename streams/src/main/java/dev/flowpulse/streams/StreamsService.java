@@ -46,8 +46,9 @@ public final class StreamsService implements AutoCloseable {
         if (streams != null || closed) {
             throw new IllegalStateException("StreamsService can be started once");
         }
-        Topology topology = new FlowRunTopology(config.topics(), config.topology(), StreamsProperties.of(config),
-                new StreamsCounters(registry)).get();
+        Topology topology = new FlowRunTopology(
+                        config.topics(), config.topology(), StreamsProperties.of(config), new StreamsCounters(registry))
+                .get();
         streams = new KafkaStreams(topology, StreamsProperties.of(config));
         streams.setStateListener(this::onStateChange);
         streams.setUncaughtExceptionHandler(e -> {
@@ -57,10 +58,14 @@ public final class StreamsService implements AutoCloseable {
         });
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
-        log.info("Starting streams application {} reading {} (window {} + grace {}, run-state retention {}, "
+        log.info(
+                "Starting streams application {} reading {} (window {} + grace {}, run-state retention {}, "
                         + "finish settle timeout {})",
-                config.applicationId(), config.topics().rawEvents(), config.topology().windowSize(),
-                config.topology().windowGrace(), config.topology().runStateRetention(),
+                config.applicationId(),
+                config.topics().rawEvents(),
+                config.topology().windowSize(),
+                config.topology().windowGrace(),
+                config.topology().runStateRetention(),
                 config.topology().finishSettleTimeout());
         streams.start();
     }

@@ -27,8 +27,15 @@ import java.util.TreeMap;
  * @param httpHost       {@code FLOWPULSE_STREAMS_HTTP_HOST}, default {@code 0.0.0.0}
  * @param httpPort       {@code FLOWPULSE_STREAMS_HTTP_PORT}, default 9402
  */
-public record StreamsServiceConfig(Map<String, String> kafka, String applicationId, Path stateDir,
-        TopologySettings topology, int threads, Duration commitInterval, Topics topics, String httpHost,
+public record StreamsServiceConfig(
+        Map<String, String> kafka,
+        String applicationId,
+        Path stateDir,
+        TopologySettings topology,
+        int threads,
+        Duration commitInterval,
+        Topics topics,
+        String httpHost,
         int httpPort) {
 
     public static final String DEFAULT_APPLICATION_ID = "flowpulse-streams";
@@ -46,16 +53,22 @@ public record StreamsServiceConfig(Map<String, String> kafka, String application
         EnvReader.kafkaProperties(env).forEach((k, v) -> kafka.put(k.toString(), v.toString()));
         Duration windowSize = reader.positiveDuration("FLOWPULSE_WINDOW_SIZE", TopologySettings.DEFAULT_WINDOW_SIZE);
         Duration grace = reader.duration("FLOWPULSE_WINDOW_GRACE", TopologySettings.DEFAULT_WINDOW_GRACE);
-        Duration retention = reader.positiveDuration("FLOWPULSE_RUN_STATE_RETENTION",
-                TopologySettings.DEFAULT_RUN_STATE_RETENTION);
-        int maxStates = reader.integer("FLOWPULSE_RUN_STATE_MAX_STATES", TopologySettings.DEFAULT_MAX_STATES_PER_RUN, 2);
-        Duration settleTimeout = reader.positiveDuration("FLOWPULSE_FINISH_SETTLE_TIMEOUT",
-                TopologySettings.DEFAULT_FINISH_SETTLE_TIMEOUT);
+        Duration retention =
+                reader.positiveDuration("FLOWPULSE_RUN_STATE_RETENTION", TopologySettings.DEFAULT_RUN_STATE_RETENTION);
+        int maxStates =
+                reader.integer("FLOWPULSE_RUN_STATE_MAX_STATES", TopologySettings.DEFAULT_MAX_STATES_PER_RUN, 2);
+        Duration settleTimeout = reader.positiveDuration(
+                "FLOWPULSE_FINISH_SETTLE_TIMEOUT", TopologySettings.DEFAULT_FINISH_SETTLE_TIMEOUT);
         StreamsServiceConfig config = new StreamsServiceConfig(
                 kafka,
                 reader.string("FLOWPULSE_STREAMS_APPLICATION_ID", DEFAULT_APPLICATION_ID),
                 Path.of(reader.string("FLOWPULSE_STATE_DIR", "./.flowpulse/state")),
-                new TopologySettings(windowSize, grace, retention, TopologySettings.DEFAULT_PURGE_INTERVAL, maxStates,
+                new TopologySettings(
+                        windowSize,
+                        grace,
+                        retention,
+                        TopologySettings.DEFAULT_PURGE_INTERVAL,
+                        maxStates,
                         settleTimeout),
                 reader.integer("FLOWPULSE_STREAMS_THREADS", 1, 1),
                 reader.duration("FLOWPULSE_COMMIT_INTERVAL", Duration.ofMillis(100)),

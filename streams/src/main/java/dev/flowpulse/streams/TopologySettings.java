@@ -13,14 +13,20 @@ import java.time.Duration;
  * @param finishSettleTimeout how long (wall clock) a run's finish is held back while its terminal
  *                            event proves earlier states missing, before it is forced with what is known
  */
-public record TopologySettings(Duration windowSize, Duration windowGrace, Duration runStateRetention,
-        Duration purgeInterval, int maxStatesPerRun, Duration finishSettleTimeout) {
+public record TopologySettings(
+        Duration windowSize,
+        Duration windowGrace,
+        Duration runStateRetention,
+        Duration purgeInterval,
+        int maxStatesPerRun,
+        Duration finishSettleTimeout) {
 
     public static final Duration DEFAULT_WINDOW_SIZE = Duration.ofMinutes(5);
     /** Prefect's websocket backfills up to 15 minutes after a reconnect. */
     public static final Duration DEFAULT_WINDOW_GRACE = Duration.ofMinutes(15);
     /** Prefect's own event retention. */
     public static final Duration DEFAULT_RUN_STATE_RETENTION = Duration.ofDays(7);
+
     public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(10);
     public static final int DEFAULT_MAX_STATES_PER_RUN = 200;
     /** Long enough for a reconnect's backfill or a gap fill to deliver the missing states. */
@@ -29,8 +35,13 @@ public record TopologySettings(Duration windowSize, Duration windowGrace, Durati
     static final Duration MAX_SETTLE_CHECK_INTERVAL = Duration.ofSeconds(10);
 
     public static TopologySettings defaults() {
-        return new TopologySettings(DEFAULT_WINDOW_SIZE, DEFAULT_WINDOW_GRACE, DEFAULT_RUN_STATE_RETENTION,
-                DEFAULT_PURGE_INTERVAL, DEFAULT_MAX_STATES_PER_RUN, DEFAULT_FINISH_SETTLE_TIMEOUT);
+        return new TopologySettings(
+                DEFAULT_WINDOW_SIZE,
+                DEFAULT_WINDOW_GRACE,
+                DEFAULT_RUN_STATE_RETENTION,
+                DEFAULT_PURGE_INTERVAL,
+                DEFAULT_MAX_STATES_PER_RUN,
+                DEFAULT_FINISH_SETTLE_TIMEOUT);
     }
 
     /**

@@ -45,6 +45,7 @@ class FlowRunFinishSettleTest {
 
     @TempDir
     Path stateDir;
+
     private TopologyHarness harness;
 
     @BeforeEach
@@ -83,14 +84,20 @@ class FlowRunFinishSettleTest {
 
         // Transitions and state totals are unaffected: one per state, finishes_run on Completed only.
         List<FlowRunTransition> transitions = harness.transitions();
-        assertThat(transitions).extracting(t -> t.event().stateName())
+        assertThat(transitions)
+                .extracting(t -> t.event().stateName())
                 .containsExactly("Completed", "Scheduled", "Pending", "Submitting", "Running");
-        assertThat(transitions).extracting(FlowRunTransition::finishesRun).containsExactly(true, false, false, false, false);
-        assertThat(harness.stateTotals().values()).extracting(StateTotal::count).containsOnly(1L).hasSize(5);
+        assertThat(transitions)
+                .extracting(FlowRunTransition::finishesRun)
+                .containsExactly(true, false, false, false, false);
+        assertThat(harness.stateTotals().values())
+                .extracting(StateTotal::count)
+                .containsOnly(1L)
+                .hasSize(5);
 
         // The finish lands in the window of Completed (09:05-09:10) with the full duration.
-        WindowStats window = harness.windowStats().get(new WindowKey("flow", Map.of("flow", "etl-orders"),
-                Instant.parse("2026-05-04T09:05:00Z"), 300));
+        WindowStats window = harness.windowStats()
+                .get(new WindowKey("flow", Map.of("flow", "etl-orders"), Instant.parse("2026-05-04T09:05:00Z"), 300));
         assertThat(window.finishedCounts()).isEqualTo(Map.of("COMPLETED", 1L));
         assertThat(window.maxDurationSeconds()).isCloseTo(152.441382, within(1e-6));
         assertThat(window.stateCounts()).isEqualTo(Map.of("PENDING", 2L, "RUNNING", 1L, "COMPLETED", 1L));
@@ -118,7 +125,8 @@ class FlowRunFinishSettleTest {
         // What is known: Cancelled 12:31:04.771903 - Running 12:30:00 = 64.771903 s (the 4.27 s in the
         // missing Cancelling would not have counted)
         assertThat(run.totalRunTimeSeconds()).isCloseTo(64.771903, within(1e-6));
-        assertThat(forced.get(0).timestamp()).isEqualTo(Instant.parse("2026-05-04T12:31:04.771903Z").toEpochMilli());
+        assertThat(forced.get(0).timestamp())
+                .isEqualTo(Instant.parse("2026-05-04T12:31:04.771903Z").toEpochMilli());
         assertThat(harness.counter("flowpulse.streams.finishes.forced")).isEqualTo(1.0);
         assertThat(harness.registry.scrape()).contains("flowpulse_streams_finishes_forced_total 1.0");
 
@@ -126,7 +134,9 @@ class FlowRunFinishSettleTest {
         harness.pipe(sample("Cancelling"));
         harness.advanceWallClock(SETTLE.multipliedBy(2));
         assertThat(harness.finishedRuns()).isEmpty();
-        assertThat(harness.finishedTotals()).hasSize(1).allSatisfy((series, total) -> assertThat(total.count()).isEqualTo(1));
+        assertThat(harness.finishedTotals())
+                .hasSize(1)
+                .allSatisfy((series, total) -> assertThat(total.count()).isEqualTo(1));
         assertThat(harness.counter("flowpulse.streams.finishes.forced")).isEqualTo(1.0);
         assertThat(harness.pendingFinishes().get(POLITE_LEMUR)).isNull();
     }
@@ -153,7 +163,10 @@ class FlowRunFinishSettleTest {
 
         assertThat(harness.finishedRuns()).hasSize(1);
         assertThat(harness.finishedTotals().get(COMPLETED).count()).isEqualTo(1);
-        assertThat(harness.stateTotals().get(new StateSeries(ETL, StateType.COMPLETED, "Completed")).count()).isEqualTo(1);
+        assertThat(harness.stateTotals()
+                        .get(new StateSeries(ETL, StateType.COMPLETED, "Completed"))
+                        .count())
+                .isEqualTo(1);
         assertThat(harness.counter("flowpulse.streams.duplicates.dropped")).isEqualTo(2.0);
         assertThat(harness.counter("flowpulse.streams.finishes.forced")).isZero();
     }
@@ -164,20 +177,27 @@ class FlowRunFinishSettleTest {
         // (run_count 2), then the rest of the lifecycle.
         List<ObjectNode> fox = crimsonFoxLifecycle();
         harness.pipe(fox.get(4));
-        harness.pipe(runCount(derive(sample("Running"), CRIMSON_FOX, eventId(1), Instant.parse("2026-05-04T09:10:00Z")), 2));
-        harness.pipe(runCount(derive(sample("Failed"), CRIMSON_FOX, eventId(2), Instant.parse("2026-05-04T09:12:00Z")), 2));
+        harness.pipe(
+                runCount(derive(sample("Running"), CRIMSON_FOX, eventId(1), Instant.parse("2026-05-04T09:10:00Z")), 2));
+        harness.pipe(
+                runCount(derive(sample("Failed"), CRIMSON_FOX, eventId(2), Instant.parse("2026-05-04T09:12:00Z")), 2));
         harness.pipeAll(fox.subList(0, 4));
         harness.advanceWallClock(SETTLE);
 
-        assertThat(harness.transitions()).filteredOn(FlowRunTransition::finishesRun)
-                .extracting(t -> t.event().stateName()).containsExactly("Completed");
+        assertThat(harness.transitions())
+                .filteredOn(FlowRunTransition::finishesRun)
+                .extracting(t -> t.event().stateName())
+                .containsExactly("Completed");
         assertThat(harness.finishedRuns()).singleElement().satisfies(run -> {
             assertThat(run.stateType()).isEqualTo(StateType.COMPLETED);
             // up to Completed's occurred only: 09:07:42.315502 - 09:05:09.874120
             assertThat(run.totalRunTimeSeconds()).isCloseTo(152.441382, within(1e-6));
         });
         assertThat(harness.finishedTotals()).containsOnlyKeys(COMPLETED);
-        assertThat(harness.stateTotals().get(new StateSeries(ETL, StateType.FAILED, "Failed")).count()).isEqualTo(1);
+        assertThat(harness.stateTotals()
+                        .get(new StateSeries(ETL, StateType.FAILED, "Failed"))
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -185,13 +205,21 @@ class FlowRunFinishSettleTest {
         // A settle timeout longer than the retention: the purge must not drop the pending finish silently.
         harness.close();
         TopologySettings defaults = TopologySettings.defaults();
-        harness = new TopologyHarness(stateDir, new TopologySettings(defaults.windowSize(), defaults.windowGrace(),
-                Duration.ofDays(1), defaults.purgeInterval(), defaults.maxStatesPerRun(), Duration.ofDays(30)));
+        harness = new TopologyHarness(
+                stateDir,
+                new TopologySettings(
+                        defaults.windowSize(),
+                        defaults.windowGrace(),
+                        Duration.ofDays(1),
+                        defaults.purgeInterval(),
+                        defaults.maxStatesPerRun(),
+                        Duration.ofDays(30)));
         harness.pipe(sample("Failed")); // brave-otter: left RUNNING, no Running seen
 
         harness.advanceWallClock(Duration.ofDays(1).plusMinutes(10));
 
-        assertThat(harness.finishedRuns()).singleElement()
+        assertThat(harness.finishedRuns())
+                .singleElement()
                 .satisfies(run -> assertThat(run.stateType()).isEqualTo(StateType.FAILED));
         assertThat(harness.counter("flowpulse.streams.finishes.forced")).isEqualTo(1.0);
         assertThat(harness.counter("flowpulse.streams.runs.purged")).isEqualTo(1.0);

@@ -27,14 +27,20 @@ class FlowRunTopologyDescriptionTest {
     Path stateDir;
 
     private TopologyDescription describe() {
-        return new FlowRunTopology(Topics.defaults(), TopologySettings.defaults(),
-                TopologyHarness.properties(stateDir), new StreamsCounters(new SimpleMeterRegistry())).get().describe();
+        return new FlowRunTopology(
+                        Topics.defaults(),
+                        TopologySettings.defaults(),
+                        TopologyHarness.properties(stateDir),
+                        new StreamsCounters(new SimpleMeterRegistry()))
+                .get()
+                .describe();
     }
 
     @Test
     void shouldBuildWithExplicitInternalResourceNamingEnforced() {
         Properties props = TopologyHarness.properties(stateDir);
-        assertThat(props.getProperty(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG)).isEqualTo("true");
+        assertThat(props.getProperty(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG))
+                .isEqualTo("true");
 
         assertThat(describe().subtopologies()).isNotEmpty();
     }
@@ -42,8 +48,8 @@ class FlowRunTopologyDescriptionTest {
     @Test
     void shouldRejectAnAutoNamedRepartitionUnderTheSameProperties() {
         // Control: the flag is really in force for topologies built with these properties.
-        StreamsBuilder builder = new StreamsBuilder(
-                new TopologyConfig(new StreamsConfig(TopologyHarness.properties(stateDir))));
+        StreamsBuilder builder =
+                new StreamsBuilder(new TopologyConfig(new StreamsConfig(TopologyHarness.properties(stateDir))));
         builder.stream("in", Consumed.with(Serdes.String(), Serdes.String()))
                 .groupBy((k, v) -> v, Grouped.with(Serdes.String(), Serdes.String()))
                 .count();
@@ -59,13 +65,14 @@ class FlowRunTopologyDescriptionTest {
                 .flatMap(n -> ((TopologyDescription.Processor) n).stores().stream())
                 .collect(Collectors.toSet());
 
-        assertThat(stores).containsExactlyInAnyOrder(
-                FlowRunTopology.FLOW_RUN_STATE_STORE,
-                FlowRunTopology.PENDING_FINISHES_STORE,
-                FlowRunTopology.STATE_TOTALS_STORE,
-                FlowRunTopology.FINISHED_TOTALS_STORE,
-                FlowRunTopology.FLOW_WINDOW_STATS_STORE,
-                FlowRunTopology.DEPLOYMENT_WINDOW_STATS_STORE);
+        assertThat(stores)
+                .containsExactlyInAnyOrder(
+                        FlowRunTopology.FLOW_RUN_STATE_STORE,
+                        FlowRunTopology.PENDING_FINISHES_STORE,
+                        FlowRunTopology.STATE_TOTALS_STORE,
+                        FlowRunTopology.FINISHED_TOTALS_STORE,
+                        FlowRunTopology.FLOW_WINDOW_STATS_STORE,
+                        FlowRunTopology.DEPLOYMENT_WINDOW_STATS_STORE);
     }
 
     @Test
@@ -77,11 +84,12 @@ class FlowRunTopologyDescriptionTest {
                 .filter(topic -> topic.endsWith("-repartition"))
                 .collect(Collectors.toSet());
 
-        assertThat(repartitions).containsExactlyInAnyOrder(
-                "state-totals-by-series-repartition",
-                "finished-totals-by-series-repartition",
-                "window-stats-by-flow-repartition",
-                "window-stats-by-deployment-repartition");
+        assertThat(repartitions)
+                .containsExactlyInAnyOrder(
+                        "state-totals-by-series-repartition",
+                        "finished-totals-by-series-repartition",
+                        "window-stats-by-flow-repartition",
+                        "window-stats-by-deployment-repartition");
     }
 
     @Test
@@ -89,8 +97,12 @@ class FlowRunTopologyDescriptionTest {
         String description = describe().toString();
 
         assertThat(description).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
-        assertThat(description).contains(FlowRunTopology.PARSE, FlowRunTopology.TRACK_RUNS,
-                FlowRunTopology.FINISH_BRANCH, FlowRunTopology.TRANSITION_BRANCH);
+        assertThat(description)
+                .contains(
+                        FlowRunTopology.PARSE,
+                        FlowRunTopology.TRACK_RUNS,
+                        FlowRunTopology.FINISH_BRANCH,
+                        FlowRunTopology.TRANSITION_BRANCH);
     }
 
     @Test
@@ -101,8 +113,9 @@ class FlowRunTopologyDescriptionTest {
                 .flatMap(n -> ((TopologyDescription.Processor) n).stores().stream())
                 .collect(Collectors.toSet());
 
-        assertThat(stores).containsExactlyInAnyOrder(FlowRunTopology.FLOW_RUN_STATE_STORE,
-                FlowRunTopology.PENDING_FINISHES_STORE);
+        assertThat(stores)
+                .containsExactlyInAnyOrder(
+                        FlowRunTopology.FLOW_RUN_STATE_STORE, FlowRunTopology.PENDING_FINISHES_STORE);
     }
 
     @Test
@@ -115,7 +128,13 @@ class FlowRunTopologyDescriptionTest {
                 .collect(Collectors.toSet());
 
         Topics topics = Topics.defaults();
-        assertThat(sinks).containsExactlyInAnyOrder(topics.deadLetters(), topics.states(), topics.finishedRuns(),
-                topics.stateTotals(), topics.finishedTotals(), topics.windowStats());
+        assertThat(sinks)
+                .containsExactlyInAnyOrder(
+                        topics.deadLetters(),
+                        topics.states(),
+                        topics.finishedRuns(),
+                        topics.stateTotals(),
+                        topics.finishedTotals(),
+                        topics.windowStats());
     }
 }

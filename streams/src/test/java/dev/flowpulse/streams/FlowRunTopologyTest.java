@@ -9,7 +9,6 @@ import static dev.flowpulse.streams.SampleEvents.crimsonFoxLifecycle;
 import static dev.flowpulse.streams.SampleEvents.derive;
 import static dev.flowpulse.streams.SampleEvents.eventId;
 import static dev.flowpulse.streams.SampleEvents.retriedRun;
-import static dev.flowpulse.streams.SampleEvents.runCount;
 import static dev.flowpulse.streams.SampleEvents.sample;
 import static dev.flowpulse.streams.SampleEvents.without;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +52,7 @@ class FlowRunTopologyTest {
 
     @TempDir
     Path stateDir;
+
     private TopologyHarness harness;
 
     @BeforeEach
@@ -74,9 +74,12 @@ class FlowRunTopologyTest {
         harness.pipeAll(crimsonFoxLifecycle());
 
         List<FlowRunTransition> transitions = harness.transitions();
-        assertThat(transitions).extracting(t -> t.event().stateName())
+        assertThat(transitions)
+                .extracting(t -> t.event().stateName())
                 .containsExactly("Scheduled", "Pending", "Submitting", "Running", "Completed");
-        assertThat(transitions).extracting(FlowRunTransition::finishesRun).containsExactly(false, false, false, false, true);
+        assertThat(transitions)
+                .extracting(FlowRunTransition::finishesRun)
+                .containsExactly(false, false, false, false, true);
         assertThat(transitions.get(0).event().workspace()).isEqualTo(SampleEvents.WORKSPACE);
 
         List<FinishedFlowRun> finished = harness.finishedRuns();
@@ -92,12 +95,23 @@ class FlowRunTopologyTest {
         assertThat(run.runCount()).isEqualTo(1);
         assertThat(run.tags()).containsExactly("etl", "prod");
 
-        assertThat(harness.stateTotals()).containsOnly(
-                Map.entry(series(StateType.SCHEDULED, "Scheduled"), new StateTotal(series(StateType.SCHEDULED, "Scheduled"), 1)),
-                Map.entry(series(StateType.PENDING, "Pending"), new StateTotal(series(StateType.PENDING, "Pending"), 1)),
-                Map.entry(series(StateType.PENDING, "Submitting"), new StateTotal(series(StateType.PENDING, "Submitting"), 1)),
-                Map.entry(series(StateType.RUNNING, "Running"), new StateTotal(series(StateType.RUNNING, "Running"), 1)),
-                Map.entry(series(StateType.COMPLETED, "Completed"), new StateTotal(series(StateType.COMPLETED, "Completed"), 1)));
+        assertThat(harness.stateTotals())
+                .containsOnly(
+                        Map.entry(
+                                series(StateType.SCHEDULED, "Scheduled"),
+                                new StateTotal(series(StateType.SCHEDULED, "Scheduled"), 1)),
+                        Map.entry(
+                                series(StateType.PENDING, "Pending"),
+                                new StateTotal(series(StateType.PENDING, "Pending"), 1)),
+                        Map.entry(
+                                series(StateType.PENDING, "Submitting"),
+                                new StateTotal(series(StateType.PENDING, "Submitting"), 1)),
+                        Map.entry(
+                                series(StateType.RUNNING, "Running"),
+                                new StateTotal(series(StateType.RUNNING, "Running"), 1)),
+                        Map.entry(
+                                series(StateType.COMPLETED, "Completed"),
+                                new StateTotal(series(StateType.COMPLETED, "Completed"), 1)));
 
         FinishedTotal completed = harness.finishedTotals().get(new FinishedSeries(ETL, StateType.COMPLETED));
         assertThat(completed.count()).isEqualTo(1);
@@ -115,12 +129,17 @@ class FlowRunTopologyTest {
 
         assertThat(harness.transitions()).hasSize(5);
         assertThat(harness.finishedRuns()).hasSize(1);
-        assertThat(harness.stateTotals().get(series(StateType.COMPLETED, "Completed")).count()).isEqualTo(1);
+        assertThat(harness.stateTotals()
+                        .get(series(StateType.COMPLETED, "Completed"))
+                        .count())
+                .isEqualTo(1);
         FinishedTotal completed = harness.finishedTotals().get(new FinishedSeries(ETL, StateType.COMPLETED));
         assertThat(completed.count()).isEqualTo(1);
         assertThat(completed.histogram().count()).isEqualTo(1);
-        assertThat(harness.windowStats().get(new WindowKey("flow", FLOW, Instant.parse("2026-05-04T09:05:00Z"),
-                FIVE_MINUTES)).finishedTotal()).isEqualTo(1);
+        assertThat(harness.windowStats()
+                        .get(new WindowKey("flow", FLOW, Instant.parse("2026-05-04T09:05:00Z"), FIVE_MINUTES))
+                        .finishedTotal())
+                .isEqualTo(1);
         assertThat(harness.counter("flowpulse.streams.duplicates.dropped")).isEqualTo(2.0);
     }
 
@@ -133,11 +152,14 @@ class FlowRunTopologyTest {
         // AwaitingRetry arrives after Retrying, but before the run completes.
         harness.pipeAll(List.of(retried.get(0), retried.get(2), retried.get(1), retried.get(3)));
 
-        assertThat(harness.transitions()).extracting(t -> t.event().stateName())
+        assertThat(harness.transitions())
+                .extracting(t -> t.event().stateName())
                 .containsExactly("Running", "Retrying", "AwaitingRetry", "Completed");
         // (14:00:30 - 14:00:00) + (14:02:15 - 14:01:30) = 30 s + 45 s; arrival order would give 90 s + 45 s
-        assertThat(harness.finishedRuns()).singleElement()
-                .extracting(FinishedFlowRun::totalRunTimeSeconds).isEqualTo(75.0);
+        assertThat(harness.finishedRuns())
+                .singleElement()
+                .extracting(FinishedFlowRun::totalRunTimeSeconds)
+                .isEqualTo(75.0);
     }
 
     @Test
@@ -151,10 +173,14 @@ class FlowRunTopologyTest {
         assertThat(finished.totalRunTimeSeconds()).isEqualTo(75.0);
         assertThat(finished.startTime()).isEqualTo(t0);
         Map<StateSeries, StateTotal> totals = harness.stateTotals();
-        assertThat(totals.get(series(StateType.SCHEDULED, "AwaitingRetry")).count()).isEqualTo(1);
+        assertThat(totals.get(series(StateType.SCHEDULED, "AwaitingRetry")).count())
+                .isEqualTo(1);
         assertThat(totals.get(series(StateType.RUNNING, "Retrying")).count()).isEqualTo(1);
         assertThat(totals.get(series(StateType.RUNNING, "Running")).count()).isEqualTo(1);
-        assertThat(harness.finishedTotals().get(new FinishedSeries(ETL, StateType.COMPLETED)).histogram().sumSeconds())
+        assertThat(harness.finishedTotals()
+                        .get(new FinishedSeries(ETL, StateType.COMPLETED))
+                        .histogram()
+                        .sumSeconds())
                 .isEqualTo(75.0);
     }
 
@@ -186,21 +212,23 @@ class FlowRunTopologyTest {
         //  * another run of etl-orders without a deployment: flow window only
         harness.pipeAll(crimsonFoxLifecycle());
         String adHoc = "019df300-bbbb-7000-8000-000000000003";
-        harness.pipe(derive(without(sample("Scheduled"), "deployment"), adHoc, eventId(31),
-                Instant.parse("2026-05-04T09:01:00Z")));
+        harness.pipe(derive(
+                without(sample("Scheduled"), "deployment"), adHoc, eventId(31), Instant.parse("2026-05-04T09:01:00Z")));
 
         Map<WindowKey, WindowStats> stats = harness.windowStats();
         Instant nine = Instant.parse("2026-05-04T09:00:00Z");
         Instant nineFive = Instant.parse("2026-05-04T09:05:00Z");
-        assertThat(stats.keySet()).containsExactlyInAnyOrder(
-                new WindowKey("flow", FLOW, nine, FIVE_MINUTES),
-                new WindowKey("flow", FLOW, nineFive, FIVE_MINUTES),
-                new WindowKey("deployment", DEPLOYMENT, nine, FIVE_MINUTES),
-                new WindowKey("deployment", DEPLOYMENT, nineFive, FIVE_MINUTES));
+        assertThat(stats.keySet())
+                .containsExactlyInAnyOrder(
+                        new WindowKey("flow", FLOW, nine, FIVE_MINUTES),
+                        new WindowKey("flow", FLOW, nineFive, FIVE_MINUTES),
+                        new WindowKey("deployment", DEPLOYMENT, nine, FIVE_MINUTES),
+                        new WindowKey("deployment", DEPLOYMENT, nineFive, FIVE_MINUTES));
 
         assertThat(stats.get(new WindowKey("flow", FLOW, nine, FIVE_MINUTES)).stateCounts())
                 .isEqualTo(Map.of("SCHEDULED", 2L));
-        assertThat(stats.get(new WindowKey("deployment", DEPLOYMENT, nine, FIVE_MINUTES)).stateCounts())
+        assertThat(stats.get(new WindowKey("deployment", DEPLOYMENT, nine, FIVE_MINUTES))
+                        .stateCounts())
                 .isEqualTo(Map.of("SCHEDULED", 1L));
         WindowStats flowNineFive = stats.get(new WindowKey("flow", FLOW, nineFive, FIVE_MINUTES));
         assertThat(flowNineFive.stateCounts()).isEqualTo(Map.of("PENDING", 2L, "RUNNING", 1L, "COMPLETED", 1L));
@@ -208,7 +236,8 @@ class FlowRunTopologyTest {
         assertThat(flowNineFive.maxDurationSeconds()).isCloseTo(152.441382, within(1e-6));
         assertThat(stats.get(new WindowKey("deployment", DEPLOYMENT, nineFive, FIVE_MINUTES)))
                 .isEqualTo(flowNineFive);
-        assertThat(stats.get(new WindowKey("flow", FLOW, nine, FIVE_MINUTES)).failureRatio()).isNull();
+        assertThat(stats.get(new WindowKey("flow", FLOW, nine, FIVE_MINUTES)).failureRatio())
+                .isNull();
     }
 
     @Test
@@ -226,7 +255,10 @@ class FlowRunTopologyTest {
                 at(sample("Completed"), one.plusSeconds(240))));
         // Terminal events alone prove their runs' RUNNING states missing: the finishes wait, then are
         // forced, still windowed by each terminal's occurred.
-        assertThat(harness.windowStats().get(new WindowKey("flow", FLOW, one, FIVE_MINUTES)).finishedTotal()).isZero();
+        assertThat(harness.windowStats()
+                        .get(new WindowKey("flow", FLOW, one, FIVE_MINUTES))
+                        .finishedTotal())
+                .isZero();
         harness.advanceWallClock(TopologySettings.DEFAULT_FINISH_SETTLE_TIMEOUT);
 
         WindowStats stats = harness.windowStats().get(new WindowKey("flow", FLOW, one, FIVE_MINUTES));
@@ -234,7 +266,8 @@ class FlowRunTopologyTest {
         assertThat(stats.failedTotal()).isEqualTo(2);
         // (FAILED 1 + CRASHED 1) / finished 4
         assertThat(stats.failureRatio()).isEqualTo(0.5);
-        assertThat(harness.finishedRuns()).extracting(FinishedFlowRun::flowRunId)
+        assertThat(harness.finishedRuns())
+                .extracting(FinishedFlowRun::flowRunId)
                 .containsExactlyInAnyOrder(BRAVE_OTTER, LIVELY_HERON, POLITE_LEMUR, CRIMSON_FOX);
         assertThat(harness.counter("flowpulse.streams.finishes.forced")).isEqualTo(4.0);
     }
@@ -247,10 +280,10 @@ class FlowRunTopologyTest {
         byte[] explodedBytes = SampleEvents.bytes(exploded);
         byte[] runningBytes = PrefectSamples.bytes("events/flow-run-Running.json");
 
-        harness.pipe(CRIMSON_FOX, malformed);                  // offset 0
-        harness.pipe(CRIMSON_FOX, explodedBytes);              // offset 1
-        harness.pipe(BRAVE_OTTER, runningBytes);               // offset 2: keyed by another run
-        harness.pipeAll(crimsonFoxLifecycle());                // offsets 3..7
+        harness.pipe(CRIMSON_FOX, malformed); // offset 0
+        harness.pipe(CRIMSON_FOX, explodedBytes); // offset 1
+        harness.pipe(BRAVE_OTTER, runningBytes); // offset 2: keyed by another run
+        harness.pipeAll(crimsonFoxLifecycle()); // offsets 3..7
 
         assertThat(harness.transitions()).hasSize(5);
         List<TestRecord<String, byte[]>> dead = harness.deadLetters();
@@ -266,14 +299,15 @@ class FlowRunTopologyTest {
         assertThat(scrape).contains("flowpulse_streams_dead_letters_total{reason=\"key-mismatch\"} 1.0");
     }
 
-    private void assertDeadLetter(TestRecord<String, byte[]> record, String key, byte[] value, String reason,
-            long offset) {
+    private void assertDeadLetter(
+            TestRecord<String, byte[]> record, String key, byte[] value, String reason, long offset) {
         assertThat(record.key()).isEqualTo(key);
         assertThat(record.value()).isEqualTo(value);
         assertThat(DeadLetters.get(record.headers(), Headers.DLQ_REASON)).isEqualTo(reason);
         assertThat(DeadLetters.get(record.headers(), Headers.DLQ_STAGE)).isEqualTo("streams");
         assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_TOPIC)).isEqualTo(harness.topics.rawEvents());
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_PARTITION))
+                .isEqualTo("0");
         assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_OFFSET)).isEqualTo(Long.toString(offset));
         assertThat(DeadLetters.get(record.headers(), Headers.WORKSPACE)).isEqualTo(SampleEvents.WORKSPACE);
     }
@@ -306,7 +340,9 @@ class FlowRunTopologyTest {
         harness.pipe(sample("Failed"));
         harness.advanceWallClock(TopologySettings.DEFAULT_FINISH_SETTLE_TIMEOUT); // brave-otter's Running never came
 
-        assertThat(harness.finishedTotals().keySet().stream().map(FinishedSeries::stateType).collect(Collectors.toSet()))
+        assertThat(harness.finishedTotals().keySet().stream()
+                        .map(FinishedSeries::stateType)
+                        .collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder(StateType.COMPLETED, StateType.FAILED);
     }
 }

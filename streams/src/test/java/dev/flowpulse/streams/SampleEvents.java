@@ -19,6 +19,7 @@ public final class SampleEvents {
 
     /** Run ids from prefect-samples/ids.json. */
     public static final String CRIMSON_FOX = "019df237-3ef6-7325-90c1-a510f37f3369";
+
     public static final String BRAVE_OTTER = "019df209-a897-73d0-a12b-02126e455ed4";
     public static final String LIVELY_HERON = "019df2b2-d09b-70d7-a12a-f125b20fb2db";
     public static final String POLITE_LEMUR = "019df2f2-ebd2-7d3c-8fe8-ec1de53c9a25";
@@ -40,12 +41,27 @@ public final class SampleEvents {
      */
     public static List<ObjectNode> retriedRun(String runId, int firstEventId, Instant t0) {
         ObjectNode running = derive(sample("Running"), runId, eventId(firstEventId), t0);
-        ObjectNode awaitingRetry = following(runCount(derive(named(sample("Scheduled"), "AwaitingRetry"), runId,
-                eventId(firstEventId + 1), t0.plusSeconds(30)), 1), running);
-        ObjectNode retrying = following(runCount(derive(named(sample("Running"), "Retrying"), runId,
-                eventId(firstEventId + 2), t0.plusSeconds(90)), 2), awaitingRetry);
-        ObjectNode completed = following(runCount(derive(sample("Completed"), runId, eventId(firstEventId + 3),
-                t0.plusSeconds(135)), 2), retrying);
+        ObjectNode awaitingRetry = following(
+                runCount(
+                        derive(
+                                named(sample("Scheduled"), "AwaitingRetry"),
+                                runId,
+                                eventId(firstEventId + 1),
+                                t0.plusSeconds(30)),
+                        1),
+                running);
+        ObjectNode retrying = following(
+                runCount(
+                        derive(
+                                named(sample("Running"), "Retrying"),
+                                runId,
+                                eventId(firstEventId + 2),
+                                t0.plusSeconds(90)),
+                        2),
+                awaitingRetry);
+        ObjectNode completed = following(
+                runCount(derive(sample("Completed"), runId, eventId(firstEventId + 3), t0.plusSeconds(135)), 2),
+                retrying);
         return List.of(running, awaitingRetry, retrying, completed);
     }
 
@@ -78,7 +94,8 @@ public final class SampleEvents {
         copy.put("follows", previous.get("id").asText());
         JsonNode previousResource = previous.get("resource");
         ObjectNode payload = (ObjectNode) copy.get("payload");
-        ((ObjectNode) payload.get("intended")).put("from", previousResource.get("prefect.state-type").asText());
+        ((ObjectNode) payload.get("intended"))
+                .put("from", previousResource.get("prefect.state-type").asText());
         ObjectNode initial = payload.putObject("initial_state");
         initial.put("type", previousResource.get("prefect.state-type").asText());
         initial.put("name", previousResource.get("prefect.state-name").asText());
@@ -126,7 +143,9 @@ public final class SampleEvents {
     }
 
     public static String runId(JsonNode event) {
-        return event.get("resource").get("prefect.resource.id").asText()
+        return event.get("resource")
+                .get("prefect.resource.id")
+                .asText()
                 .substring(FlowRunEventParser.FLOW_RUN_RESOURCE_PREFIX.length());
     }
 

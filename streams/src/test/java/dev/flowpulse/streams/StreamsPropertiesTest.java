@@ -20,7 +20,8 @@ class StreamsPropertiesTest {
     void shouldRunExactlyOnceWithExplicitNamesAndDeadLetters() {
         Properties props = properties(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092"));
 
-        assertThat(props).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "flowpulse-streams")
+        assertThat(props)
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "flowpulse-streams")
                 .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100")
@@ -29,9 +30,11 @@ class StreamsPropertiesTest {
                 .containsEntry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true")
                 .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true")
                 .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "flowpulse.dead-letters")
-                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                .containsEntry(
+                        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         DeadLetterDeserializationHandler.class.getName())
-                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                .containsEntry(
+                        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                         DeadLetterProcessingHandler.class.getName());
         // Every key is a real StreamsConfig setting (a typo would only log a warning at runtime).
         assertThat(StreamsConfig.configDef().names()).containsAll(props.stringPropertyNames());
@@ -47,7 +50,8 @@ class StreamsPropertiesTest {
                 "KAFKA_DEFAULT_VALUE_SERDE", "org.apache.kafka.common.serialization.Serdes$StringSerde",
                 "FLOWPULSE_COMMIT_INTERVAL", "50ms"));
 
-        assertThat(props).containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000")
+        assertThat(props)
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000")
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1")
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .doesNotContainKey(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG);
@@ -55,8 +59,8 @@ class StreamsPropertiesTest {
 
     @Test
     void shouldPointTheDeadLetterQueueAtTheConfiguredTopic() {
-        Properties props = properties(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", "broker:9092", "FLOWPULSE_TOPIC_DEAD_LETTERS", "team.dlq"));
+        Properties props = properties(
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092", "FLOWPULSE_TOPIC_DEAD_LETTERS", "team.dlq"));
 
         assertThat(props).containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "team.dlq");
     }

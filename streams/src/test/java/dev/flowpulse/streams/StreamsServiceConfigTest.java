@@ -65,14 +65,15 @@ class StreamsServiceConfigTest {
     @Test
     void shouldReportEveryProblemAtOnce() {
         assertThatThrownBy(() -> StreamsServiceConfig.fromEnv(Map.of(
-                "FLOWPULSE_WINDOW_SIZE", "0s",
-                "FLOWPULSE_WINDOW_GRACE", "soon",
-                "FLOWPULSE_STREAMS_THREADS", "0",
-                "FLOWPULSE_RUN_STATE_RETENTION", "-1d",
-                "FLOWPULSE_FINISH_SETTLE_TIMEOUT", "0s")))
+                        "FLOWPULSE_WINDOW_SIZE", "0s",
+                        "FLOWPULSE_WINDOW_GRACE", "soon",
+                        "FLOWPULSE_STREAMS_THREADS", "0",
+                        "FLOWPULSE_RUN_STATE_RETENTION", "-1d",
+                        "FLOWPULSE_FINISH_SETTLE_TIMEOUT", "0s")))
                 .isInstanceOf(ConfigException.class)
                 .extracting(e -> ((ConfigException) e).problems())
-                .satisfies(problems -> assertThat(problems).hasSize(6)
+                .satisfies(problems -> assertThat(problems)
+                        .hasSize(6)
                         .anyMatch(p -> p.contains("FLOWPULSE_FINISH_SETTLE_TIMEOUT"))
                         .anyMatch(p -> p.contains("KAFKA_BOOTSTRAP_SERVERS"))
                         .anyMatch(p -> p.contains("FLOWPULSE_WINDOW_SIZE"))
@@ -85,7 +86,8 @@ class StreamsServiceConfigTest {
     void shouldNeverPrintKafkaPropertyValues() {
         StreamsServiceConfig config = StreamsServiceConfig.fromEnv(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
-                "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";"));
+                "KAFKA_SASL_JAAS_CONFIG",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required password=\"hunter2\";"));
 
         assertThat(config.toString()).contains("sasl.jaas.config").doesNotContain("hunter2");
     }

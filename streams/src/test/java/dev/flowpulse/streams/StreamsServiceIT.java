@@ -53,7 +53,8 @@ class StreamsServiceIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final SeriesLabels ETL = new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod");
 
-    private static final byte[] MALFORMED = "{\"occurred\": \"2026-05-04T09:05:09Z\", \"event\"".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] MALFORMED =
+            "{\"occurred\": \"2026-05-04T09:05:09Z\", \"event\"".getBytes(StandardCharsets.UTF_8);
 
     private static EmbeddedKafkaBroker broker;
     private static Path dir;
@@ -75,8 +76,9 @@ class StreamsServiceIT {
     @Timeout(120)
     void shouldCountTheCrimsonFoxLifecycleOnceThoughItsTerminalEventArrivesTwice() throws Exception {
         Topics topics = Topics.defaults();
-        TopicProvisioner.ensure(broker.clientProperties(), TopicProvisioner.plan(topics, 1, (short) 1,
-                Duration.ofDays(7).toMillis()));
+        TopicProvisioner.ensure(
+                broker.clientProperties(),
+                TopicProvisioner.plan(topics, 1, (short) 1, Duration.ofDays(7).toMillis()));
         List<ObjectNode> lifecycle = new ArrayList<>(crimsonFoxLifecycle());
         lifecycle.add(lifecycle.get(4)); // redelivered Completed
         produce(topics.rawEvents(), SampleEvents.CRIMSON_FOX, MALFORMED);
@@ -99,32 +101,46 @@ class StreamsServiceIT {
             StateSeries completedState = new StateSeries(ETL, StateType.COMPLETED, "Completed");
             try (KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
                 consumer.subscribe(List.of(topics.finishedTotals(), topics.stateTotals(), topics.deadLetters()));
-                awaitTrue(() -> {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                        if (r.topic().equals(topics.deadLetters())) {
-                            assertThat(r.value()).isEqualTo(MALFORMED);
-                            deadLetterReasons.add(DeadLetters.get(r.headers(), Headers.DLQ_REASON));
-                        } else if (r.topic().equals(topics.finishedTotals())) {
-                            totals.put(JsonSerde.of(FinishedSeries.class).deserialize(r.topic(), r.key()),
-                                    JsonSerde.of(FinishedTotal.class).deserialize(r.topic(), r.value()));
-                        } else {
-                            totals.put(JsonSerde.of(StateSeries.class).deserialize(r.topic(), r.key()),
-                                    JsonSerde.of(StateTotal.class).deserialize(r.topic(), r.value()));
-                        }
-                    }
-                    return totals.containsKey(completed) && totals.containsKey(completedState) && totals.size() == 6
-                            && !deadLetterReasons.isEmpty();
-                }, "finished and state totals");
+                awaitTrue(
+                        () -> {
+                            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                                if (r.topic().equals(topics.deadLetters())) {
+                                    assertThat(r.value()).isEqualTo(MALFORMED);
+                                    deadLetterReasons.add(DeadLetters.get(r.headers(), Headers.DLQ_REASON));
+                                } else if (r.topic().equals(topics.finishedTotals())) {
+                                    totals.put(
+                                            JsonSerde.of(FinishedSeries.class).deserialize(r.topic(), r.key()),
+                                            JsonSerde.of(FinishedTotal.class).deserialize(r.topic(), r.value()));
+                                } else {
+                                    totals.put(
+                                            JsonSerde.of(StateSeries.class).deserialize(r.topic(), r.key()),
+                                            JsonSerde.of(StateTotal.class).deserialize(r.topic(), r.value()));
+                                }
+                            }
+                            return totals.containsKey(completed)
+                                    && totals.containsKey(completedState)
+                                    && totals.size() == 6
+                                    && !deadLetterReasons.isEmpty();
+                        },
+                        "finished and state totals");
             }
-            awaitTrue(() -> registry.find("flowpulse.streams.duplicates.dropped").counter().count() == 1.0,
+            awaitTrue(
+                    () -> registry.find("flowpulse.streams.duplicates.dropped")
+                                    .counter()
+                                    .count()
+                            == 1.0,
                     "the redelivered Completed dropped");
 
             FinishedTotal finished = (FinishedTotal) totals.get(completed);
             assertThat(finished.count()).isEqualTo(1);
             // Completed 09:07:42.315502 - Running 09:05:09.874120 = 152.441382 s
-            assertThat(finished.histogram().sumSeconds()).isCloseTo(152.441382, org.assertj.core.api.Assertions.within(1e-6));
-            assertThat(totals.values()).filteredOn(v -> v instanceof StateTotal)
-                    .extracting(v -> ((StateTotal) v).count()).containsOnly(1L).hasSize(5);
+            assertThat(finished.histogram().sumSeconds())
+                    .isCloseTo(152.441382, org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(totals.values())
+                    .filteredOn(v -> v instanceof StateTotal)
+                    .extracting(v -> ((StateTotal) v).count())
+                    .containsOnly(1L)
+                    .hasSize(5);
             assertThat(deadLetterReasons).containsExactly("malformed-json");
             assertThat(registry.scrape()).contains("kafka_stream_");
         }

@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
 class StreamsServiceTest {
 
     private static StreamsService service() {
-        return new StreamsService(StreamsServiceConfig.fromEnv(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9",
-                "FLOWPULSE_STATE_DIR", "target/streams-service-test")), new SimpleMeterRegistry());
+        return new StreamsService(
+                StreamsServiceConfig.fromEnv(Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9",
+                        "FLOWPULSE_STATE_DIR", "target/streams-service-test")),
+                new SimpleMeterRegistry());
     }
 
     @Test

@@ -39,6 +39,7 @@ final class TopologyHarness implements AutoCloseable {
 
     /** Raw records arrive with a processing-time timestamp far from event time, like a replay. */
     static final Instant INGEST_TIME = Instant.parse("2026-06-01T00:00:00Z");
+
     static final Instant WALL_CLOCK = Instant.parse("2026-06-01T00:00:00Z");
 
     final Topics topics = Topics.defaults();
@@ -86,34 +87,40 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     List<FlowRunTransition> transitions() {
-        return driver.createOutputTopic(topics.states(), new StringDeserializer(),
-                JsonSerde.of(FlowRunTransition.class)).readValuesToList();
+        return driver.createOutputTopic(
+                        topics.states(), new StringDeserializer(), JsonSerde.of(FlowRunTransition.class))
+                .readValuesToList();
     }
 
     List<FinishedFlowRun> finishedRuns() {
-        return driver.createOutputTopic(topics.finishedRuns(), new StringDeserializer(),
-                JsonSerde.of(FinishedFlowRun.class)).readValuesToList();
+        return driver.createOutputTopic(
+                        topics.finishedRuns(), new StringDeserializer(), JsonSerde.of(FinishedFlowRun.class))
+                .readValuesToList();
     }
 
     /** With record timestamps: a finish is windowed by its terminal state's occurred. */
     List<TestRecord<String, FinishedFlowRun>> finishedRunRecords() {
-        return driver.createOutputTopic(topics.finishedRuns(), new StringDeserializer(),
-                JsonSerde.of(FinishedFlowRun.class)).readRecordsToList();
+        return driver.createOutputTopic(
+                        topics.finishedRuns(), new StringDeserializer(), JsonSerde.of(FinishedFlowRun.class))
+                .readRecordsToList();
     }
 
     Map<StateSeries, StateTotal> stateTotals() {
-        return driver.createOutputTopic(topics.stateTotals(), JsonSerde.of(StateSeries.class),
-                JsonSerde.of(StateTotal.class)).readKeyValuesToMap();
+        return driver.createOutputTopic(
+                        topics.stateTotals(), JsonSerde.of(StateSeries.class), JsonSerde.of(StateTotal.class))
+                .readKeyValuesToMap();
     }
 
     Map<FinishedSeries, FinishedTotal> finishedTotals() {
-        return driver.createOutputTopic(topics.finishedTotals(), JsonSerde.of(FinishedSeries.class),
-                JsonSerde.of(FinishedTotal.class)).readKeyValuesToMap();
+        return driver.createOutputTopic(
+                        topics.finishedTotals(), JsonSerde.of(FinishedSeries.class), JsonSerde.of(FinishedTotal.class))
+                .readKeyValuesToMap();
     }
 
     Map<WindowKey, WindowStats> windowStats() {
-        return driver.createOutputTopic(topics.windowStats(), JsonSerde.of(WindowKey.class),
-                JsonSerde.of(WindowStats.class)).readKeyValuesToMap();
+        return driver.createOutputTopic(
+                        topics.windowStats(), JsonSerde.of(WindowKey.class), JsonSerde.of(WindowStats.class))
+                .readKeyValuesToMap();
     }
 
     List<TestRecord<String, byte[]>> deadLetters() {

@@ -120,12 +120,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             int rc;
             try (PrintStream ps = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-                rc = StorageTool.execute(new String[] {
-                    "format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(), "--standalone"
-                }, ps);
+                rc = StorageTool.execute(
+                        new String[] {
+                            "format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(), "--standalone"
+                        },
+                        ps);
             }
             if (rc != 0) {
-                throw new IllegalStateException("Formatting " + dataDir + " failed: " + buffer.toString(StandardCharsets.UTF_8));
+                throw new IllegalStateException(
+                        "Formatting " + dataDir + " failed: " + buffer.toString(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -137,7 +140,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         server = new KafkaRaftServer(KafkaConfig.fromProps(serverProps, false), Time.SYSTEM);
         server.startup();
         awaitReady(Duration.ofSeconds(60));
-        log.info("Embedded Kafka broker ready at {} in {} ms", bootstrapServers(),
+        log.info(
+                "Embedded Kafka broker ready at {} in {} ms",
+                bootstrapServers(),
                 Duration.between(begin, Instant.now()).toMillis());
     }
 
@@ -147,7 +152,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(clientProperties())) {
             while (System.nanoTime() < deadline) {
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(5, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (Exception e) {
@@ -173,7 +181,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try (Admin admin = Admin.create(clientProperties())) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create topic " + name, e);
         }

@@ -33,8 +33,10 @@ public final class PrometheusText {
     /** The value of the sample with exactly this name and these labels, if present. */
     public static Optional<Double> value(List<Sample> samples, String name, Map<String, String> labels) {
         Map<String, String> wanted = new TreeMap<>(labels);
-        return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(wanted))
-                .map(Sample::value).findFirst();
+        return samples.stream()
+                .filter(s -> s.name().equals(name) && s.labels().equals(wanted))
+                .map(Sample::value)
+                .findFirst();
     }
 
     /** All samples of one metric name. */

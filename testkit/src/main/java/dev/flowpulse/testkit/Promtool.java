@@ -23,7 +23,9 @@ public final class Promtool {
     /** {@code promtool check metrics} reading {@code exposition} on stdin. */
     public static Result checkMetrics(String exposition) {
         try {
-            Process p = new ProcessBuilder(executable().toString(), "check", "metrics").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(executable().toString(), "check", "metrics")
+                    .redirectErrorStream(true)
+                    .start();
             p.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

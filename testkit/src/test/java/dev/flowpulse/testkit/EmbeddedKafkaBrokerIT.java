@@ -41,15 +41,16 @@ class EmbeddedKafkaBrokerIT {
     private static void produce(EmbeddedKafkaBroker broker, String value) throws Exception {
         Properties p = broker.clientProperties();
         p.put("enable.idempotence", "true");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>("t", "k", value)).get();
         }
     }
 
     private static List<String> consumeAll(EmbeddedKafkaBroker broker) {
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(broker.clientProperties(),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(broker.clientProperties(), new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> tps = List.of(new TopicPartition("t", 0), new TopicPartition("t", 1));
             consumer.assign(tps);
             consumer.seekToBeginning(tps);

@@ -38,8 +38,8 @@ public record PrefectEndpoints(URI apiUrl, Secret apiKey, Secret authString) {
     /** The REST header value: {@code Basic base64(authString)} or {@code Bearer <key>}; empty without credentials. */
     public Optional<String> authorizationHeader() {
         if (authString != null) {
-            return Optional.of("Basic " + Base64.getEncoder()
-                    .encodeToString(authString.reveal().getBytes(StandardCharsets.UTF_8)));
+            return Optional.of("Basic "
+                    + Base64.getEncoder().encodeToString(authString.reveal().getBytes(StandardCharsets.UTF_8)));
         }
         if (apiKey != null) {
             return Optional.of("Bearer " + apiKey.reveal());
@@ -81,8 +81,11 @@ public record PrefectEndpoints(URI apiUrl, Secret apiKey, Secret authString) {
         }
         String redacted = text;
         if (authString != null) {
-            redacted = redacted.replace(authString.reveal(), "****").replace(Base64.getEncoder()
-                    .encodeToString(authString.reveal().getBytes(StandardCharsets.UTF_8)), "****");
+            redacted = redacted.replace(authString.reveal(), "****")
+                    .replace(
+                            Base64.getEncoder()
+                                    .encodeToString(authString.reveal().getBytes(StandardCharsets.UTF_8)),
+                            "****");
         }
         if (apiKey != null) {
             redacted = redacted.replace(apiKey.reveal(), "****");

@@ -36,7 +36,8 @@ public sealed interface ServerMessage {
      * Floats are read as exact decimals with their trailing zeros, so re-serialising the event for
      * Kafka does not change a number's text.
      */
-    ObjectReader READER = Json.prefect().reader()
+    ObjectReader READER = Json.prefect()
+            .reader()
             .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
 
@@ -45,7 +46,8 @@ public sealed interface ServerMessage {
         try {
             root = READER.readTree(text);
         } catch (JsonProcessingException e) {
-            return new Malformed(FlowRunEventParser.MALFORMED_JSON, "frame is not JSON: " + oneLine(e.getOriginalMessage()));
+            return new Malformed(
+                    FlowRunEventParser.MALFORMED_JSON, "frame is not JSON: " + oneLine(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
             return new Malformed(FlowRunEventParser.MALFORMED_JSON, "frame is not a JSON object");

@@ -101,8 +101,8 @@ public final class RawEventPublisher implements AutoCloseable {
         DeadLetters.put(headers, Headers.WORKSPACE, workspace);
         DeadLetters.put(headers, Headers.EVENT_ID, event.id());
         byte[] value = Json.prefect().writeValueAsBytes(event.event());
-        return new ProducerRecord<>(topics.rawEvents(), null, event.occurred().toEpochMilli(), event.flowRunId(),
-                value, headers);
+        return new ProducerRecord<>(
+                topics.rawEvents(), null, event.occurred().toEpochMilli(), event.flowRunId(), value, headers);
     }
 
     private void send(ProducerRecord<String, byte[]> record, Callback callback) {
@@ -130,11 +130,14 @@ public final class RawEventPublisher implements AutoCloseable {
 
     private static void warnAboutOverrides(Properties operator) {
         Object idempotence = operator.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
-        if (idempotence != null && !"true".equalsIgnoreCase(idempotence.toString().trim())) {
+        if (idempotence != null
+                && !"true".equalsIgnoreCase(idempotence.toString().trim())) {
             log.warn("Ignoring KAFKA_ENABLE_IDEMPOTENCE={}: ingest always produces idempotently", idempotence);
         }
         Object acks = operator.get(ProducerConfig.ACKS_CONFIG);
-        if (acks != null && !"all".equalsIgnoreCase(acks.toString().trim()) && !"-1".equals(acks.toString().trim())) {
+        if (acks != null
+                && !"all".equalsIgnoreCase(acks.toString().trim())
+                && !"-1".equals(acks.toString().trim())) {
             log.warn("Ignoring KAFKA_ACKS={}: ingest always produces with acks=all", acks);
         }
     }

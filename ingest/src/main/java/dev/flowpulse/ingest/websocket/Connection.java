@@ -68,7 +68,8 @@ final class Connection implements WebSocket.Listener {
 
     /** Opens the socket, sends {@code auth}, then pings until the connection ends. */
     ConnectionEnd run() {
-        WebSocket.Builder builder = owner.client().newWebSocketBuilder()
+        WebSocket.Builder builder = owner.client()
+                .newWebSocketBuilder()
                 .subprotocols(SUBPROTOCOL)
                 .connectTimeout(EventSubscriber.CONNECT_TIMEOUT);
         // Prefect's subscriber authenticates in the first message only; proxies may want the header too.
@@ -94,7 +95,8 @@ final class Connection implements WebSocket.Listener {
             return openFailed(cause(e));
         } catch (TimeoutException e) {
             opening.cancel(true);
-            return ConnectionEnd.connectFailed("no websocket handshake within " + EventSubscriber.CONNECT_TIMEOUT.toSeconds() * 2 + " s");
+            return ConnectionEnd.connectFailed(
+                    "no websocket handshake within " + EventSubscriber.CONNECT_TIMEOUT.toSeconds() * 2 + " s");
         } catch (InterruptedException e) {
             opening.cancel(true);
             end(ConnectionEnd.stopped());
@@ -151,7 +153,8 @@ final class Connection implements WebSocket.Listener {
         WebSocket ws = webSocket;
         if (ws != null && !ended.isDone()) {
             try {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "flowpulse ingest stopping").get(1, TimeUnit.SECONDS);
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, "flowpulse ingest stopping")
+                        .get(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -226,9 +229,10 @@ final class Connection implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-        end(statusCode == EventSubscriber.CLOSE_POLICY_VIOLATION
-                ? ConnectionEnd.authFailed(statusCode, "closed with 1008 " + reason)
-                : ConnectionEnd.closed(statusCode, reason));
+        end(
+                statusCode == EventSubscriber.CLOSE_POLICY_VIOLATION
+                        ? ConnectionEnd.authFailed(statusCode, "closed with 1008 " + reason)
+                        : ConnectionEnd.closed(statusCode, reason));
         return null;
     }
 
@@ -276,17 +280,18 @@ final class Connection implements WebSocket.Listener {
                 }
             });
         } else if (message instanceof ServerMessage.AuthFailure failure) {
-            end(ConnectionEnd.authFailed(0, "auth_failure" + (failure.reason().isEmpty() ? "" : ": " + failure.reason())));
+            end(ConnectionEnd.authFailed(
+                    0, "auth_failure" + (failure.reason().isEmpty() ? "" : ": " + failure.reason())));
         } else {
-            end(ConnectionEnd.error("expected auth_success, got " + message.getClass().getSimpleName()));
+            end(ConnectionEnd.error(
+                    "expected auth_success, got " + message.getClass().getSimpleName()));
         }
     }
 
     /** Unwraps the async layers around a connect failure. */
     private static Throwable cause(Throwable t) {
         Throwable c = t;
-        while ((c instanceof ExecutionException || c instanceof CompletionException)
-                && c.getCause() != null) {
+        while ((c instanceof ExecutionException || c instanceof CompletionException) && c.getCause() != null) {
             c = c.getCause();
         }
         return c;

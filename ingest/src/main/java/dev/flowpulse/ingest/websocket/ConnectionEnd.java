@@ -9,7 +9,15 @@ package dev.flowpulse.ingest.websocket;
  */
 record ConnectionEnd(Kind kind, int code, String detail) {
 
-    enum Kind { CONNECT_FAILED, AUTH_FAILED, CLOSED, ERROR, PING_TIMEOUT, PUBLISH_FAILED, STOPPED }
+    enum Kind {
+        CONNECT_FAILED,
+        AUTH_FAILED,
+        CLOSED,
+        ERROR,
+        PING_TIMEOUT,
+        PUBLISH_FAILED,
+        STOPPED
+    }
 
     ConnectionEnd {
         detail = detail == null ? "" : detail;
@@ -48,6 +56,8 @@ record ConnectionEnd(Kind kind, int code, String detail) {
     }
 
     static String describe(Throwable t) {
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+        return t.getMessage() == null
+                ? t.getClass().getSimpleName()
+                : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 }

@@ -38,8 +38,12 @@ public final class EventFrameHandler {
      * @param resubscribe called (on the producer's I/O thread) after a send failed and the cursor
      *                    was pulled back: the subscriber must reconnect so the event is replayed
      */
-    public EventFrameHandler(RawEventPublisher publisher, RecentEventIds recentIds, EventCursor cursor,
-            IngestMetrics metrics, Runnable resubscribe) {
+    public EventFrameHandler(
+            RawEventPublisher publisher,
+            RecentEventIds recentIds,
+            EventCursor cursor,
+            IngestMetrics metrics,
+            Runnable resubscribe) {
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.recentIds = Objects.requireNonNull(recentIds, "recentIds");
         this.cursor = Objects.requireNonNull(cursor, "cursor");
@@ -93,13 +97,19 @@ public final class EventFrameHandler {
     private void sendFailed(RawEvent event, String frame, Exception error) {
         metrics.publishError();
         if (isPermanent(error)) {
-            log.error("Kafka refused event {} of flow run {} for good ({}); dead-lettering it",
-                    event.id(), event.flowRunId(), error.toString());
+            log.error(
+                    "Kafka refused event {} of flow run {} for good ({}); dead-lettering it",
+                    event.id(),
+                    event.flowRunId(),
+                    error.toString());
             deadLetter(frame, UNPUBLISHABLE, error.getClass().getSimpleName());
             return;
         }
-        log.warn("Publishing event {} of flow run {} failed ({}); resubscribing from before it",
-                event.id(), event.flowRunId(), error.toString());
+        log.warn(
+                "Publishing event {} of flow run {} failed ({}); resubscribing from before it",
+                event.id(),
+                event.flowRunId(),
+                error.toString());
         recentIds.remove(event.id());
         cursor.failed(event.occurred());
         resubscribe.run();
@@ -129,7 +139,8 @@ public final class EventFrameHandler {
 
     /** Errors a retry or replay cannot fix: resubscribing would loop on the same event forever. */
     static boolean isPermanent(Exception error) {
-        return error instanceof RecordTooLargeException || error instanceof InvalidTimestampException
+        return error instanceof RecordTooLargeException
+                || error instanceof InvalidTimestampException
                 || error instanceof SerializationException
                 || error instanceof com.fasterxml.jackson.core.JsonProcessingException;
     }

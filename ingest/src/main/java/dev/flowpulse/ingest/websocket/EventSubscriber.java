@@ -41,6 +41,7 @@ public final class EventSubscriber implements AutoCloseable {
     static final int CLOSE_POLICY_VIOLATION = 1008;
     /** What the JDK reports when the TCP connection ends without a close frame. */
     static final int ABNORMAL_CLOSURE = 1006;
+
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration RECENT_IDS_TTL = Duration.ofMinutes(10);
     static final int RECENT_IDS_MAX = 100_000;
@@ -77,8 +78,12 @@ public final class EventSubscriber implements AutoCloseable {
         this.clock = clock;
         this.backoff = new Backoff(config.reconnectMin(), config.reconnectMax(), RandomGenerator.getDefault());
         this.cursor = new EventCursor(clock.instant().minus(config.lookback()));
-        this.handler = new EventFrameHandler(publisher, new RecentEventIds(RECENT_IDS_TTL, RECENT_IDS_MAX, clock),
-                cursor, metrics, this::resubscribe);
+        this.handler = new EventFrameHandler(
+                publisher,
+                new RecentEventIds(RECENT_IDS_TTL, RECENT_IDS_MAX, clock),
+                cursor,
+                metrics,
+                this::resubscribe);
         this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
         this.frames = Executors.newSingleThreadExecutor(daemon("ingest-frames"));
         this.loop = daemon("ingest-websocket").newThread(this::reconnectLoop);
@@ -87,8 +92,11 @@ public final class EventSubscriber implements AutoCloseable {
 
     public void start() {
         running = true;
-        log.info("Subscribing to Prefect events at {} (credential: {}, backfill: {})", url,
-                endpoints.credentialKind(), backfill);
+        log.info(
+                "Subscribing to Prefect events at {} (credential: {}, backfill: {})",
+                url,
+                endpoints.credentialKind(),
+                backfill);
         loop.start();
     }
 
@@ -149,21 +157,37 @@ public final class EventSubscriber implements AutoCloseable {
         if (connection.wasSubscribed()) {
             return; // counted as success when the filter went out
         }
-        metrics.connectAttempt(end.authenticationFailed() ? IngestMetrics.CONNECT_AUTH_FAILED : IngestMetrics.CONNECT_ERROR);
+        metrics.connectAttempt(
+                end.authenticationFailed() ? IngestMetrics.CONNECT_AUTH_FAILED : IngestMetrics.CONNECT_ERROR);
     }
 
     private void logEnd(ConnectionEnd end, Duration wait) {
         String detail = endpoints.redact(end.detail());
         switch (end.kind()) {
-            case AUTH_FAILED -> log.error("Prefect rejected the event websocket credential ({}) at {}: {}; retrying in {} ms",
-                    endpoints.credentialKind(), url, detail, wait.toMillis());
-            case CLOSED -> log.warn("{} (code {}{}); reconnecting in {} ms",
-                    end.code() == ABNORMAL_CLOSURE ? "Lost the event websocket connection" : "Prefect closed the event websocket",
-                    end.code(), detail.isEmpty() ? "" : ", " + detail, wait.toMillis());
-            case PUBLISH_FAILED -> log.warn("A Kafka send failed; resubscribing from {} in {} ms", cursor.since(),
-                    wait.toMillis());
-            default -> log.warn("Event websocket {}: {}; reconnecting in {} ms",
-                    end.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), detail, wait.toMillis());
+            case AUTH_FAILED ->
+                log.error(
+                        "Prefect rejected the event websocket credential ({}) at {}: {}; retrying in {} ms",
+                        endpoints.credentialKind(),
+                        url,
+                        detail,
+                        wait.toMillis());
+            case CLOSED ->
+                log.warn(
+                        "{} (code {}{}); reconnecting in {} ms",
+                        end.code() == ABNORMAL_CLOSURE
+                                ? "Lost the event websocket connection"
+                                : "Prefect closed the event websocket",
+                        end.code(),
+                        detail.isEmpty() ? "" : ", " + detail,
+                        wait.toMillis());
+            case PUBLISH_FAILED ->
+                log.warn("A Kafka send failed; resubscribing from {} in {} ms", cursor.since(), wait.toMillis());
+            default ->
+                log.warn(
+                        "Event websocket {}: {}; reconnecting in {} ms",
+                        end.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                        detail,
+                        wait.toMillis());
         }
     }
 

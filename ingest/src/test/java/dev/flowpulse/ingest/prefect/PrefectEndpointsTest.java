@@ -31,7 +31,8 @@ class PrefectEndpointsTest {
 
     @Test
     void shouldDeriveTheCloudWorkspaceSocketUrl() {
-        assertThat(endpoints("https://api.prefect.cloud/api/accounts/a1/workspaces/w2", "pnu_x", null).eventsOutUrl())
+        assertThat(endpoints("https://api.prefect.cloud/api/accounts/a1/workspaces/w2", "pnu_x", null)
+                        .eventsOutUrl())
                 .isEqualTo(URI.create("wss://api.prefect.cloud/api/accounts/a1/workspaces/w2/events/out"));
     }
 
@@ -43,54 +44,67 @@ class PrefectEndpointsTest {
 
     @Test
     void shouldKeepABasePath() {
-        assertThat(endpoints("https://tools.example.com/prefect/api", null, null).eventsOutUrl())
+        assertThat(endpoints("https://tools.example.com/prefect/api", null, null)
+                        .eventsOutUrl())
                 .isEqualTo(URI.create("wss://tools.example.com/prefect/api/events/out"));
     }
 
     @Test
     void shouldAuthenticateSelfHostedRestWithBasicAuthOfTheAuthString() {
         String expected = "Basic " + Base64.getEncoder().encodeToString("admin:pass".getBytes(StandardCharsets.UTF_8));
-        assertThat(endpoints("http://prefect:4200/api", null, "admin:pass").authorizationHeader()).contains(expected);
+        assertThat(endpoints("http://prefect:4200/api", null, "admin:pass").authorizationHeader())
+                .contains(expected);
     }
 
     @Test
     void shouldAuthenticateCloudRestWithABearerKey() {
         assertThat(endpoints("https://api.prefect.cloud/api/accounts/a/workspaces/w", "pnu_key", null)
-                .authorizationHeader()).contains("Bearer pnu_key");
+                        .authorizationHeader())
+                .contains("Bearer pnu_key");
     }
 
     @Test
     void shouldPreferTheAuthStringWhenBothAreSet() {
         PrefectEndpoints both = endpoints("http://prefect:4200/api", "pnu_key", "admin:pass");
-        assertThat(both.authorizationHeader()).hasValueSatisfying(h -> assertThat(h).startsWith("Basic "));
+        assertThat(both.authorizationHeader())
+                .hasValueSatisfying(h -> assertThat(h).startsWith("Basic "));
         assertThat(both.authToken()).contains("admin:pass");
     }
 
     @Test
     void shouldSendNoHeaderWithoutCredentials() {
-        assertThat(endpoints("http://prefect:4200/api", null, null).authorizationHeader()).isEmpty();
+        assertThat(endpoints("http://prefect:4200/api", null, null).authorizationHeader())
+                .isEmpty();
     }
 
     @Test
     void shouldSendTheRawAuthStringAsWebsocketToken() throws Exception {
-        JsonNode sent = Json.prefect().readTree(endpoints("http://prefect:4200/api", null, "admin:pass").authMessage());
+        JsonNode sent = Json.prefect()
+                .readTree(
+                        endpoints("http://prefect:4200/api", null, "admin:pass").authMessage());
         assertThat(sent).isEqualTo(PrefectSamples.json("websocket/01-auth.json"));
-        assertThat(sent).isEqualTo(PrefectSamples.json("websocket/auth-message-variants.json").get("self_hosted_with_auth_string"));
+        assertThat(sent)
+                .isEqualTo(PrefectSamples.json("websocket/auth-message-variants.json")
+                        .get("self_hosted_with_auth_string"));
     }
 
     @Test
     void shouldSendTheApiKeyAsCloudWebsocketToken() throws Exception {
         JsonNode variants = PrefectSamples.json("websocket/auth-message-variants.json");
         String key = variants.at("/prefect_cloud_api_key/token").asText();
-        JsonNode sent = Json.prefect().readTree(
-                endpoints("https://api.prefect.cloud/api/accounts/a/workspaces/w", key, null).authMessage());
+        JsonNode sent = Json.prefect()
+                .readTree(endpoints("https://api.prefect.cloud/api/accounts/a/workspaces/w", key, null)
+                        .authMessage());
         assertThat(sent).isEqualTo(variants.get("prefect_cloud_api_key"));
     }
 
     @Test
     void shouldSendANullTokenWithoutCredentials() throws Exception {
-        JsonNode sent = Json.prefect().readTree(endpoints("http://prefect:4200/api", null, null).authMessage());
-        assertThat(sent).isEqualTo(PrefectSamples.json("websocket/auth-message-variants.json").get("self_hosted_no_auth_string"));
+        JsonNode sent = Json.prefect()
+                .readTree(endpoints("http://prefect:4200/api", null, null).authMessage());
+        assertThat(sent)
+                .isEqualTo(PrefectSamples.json("websocket/auth-message-variants.json")
+                        .get("self_hosted_no_auth_string"));
         assertThat(sent.get("token").isNull()).isTrue();
     }
 

@@ -23,7 +23,8 @@ class ServerMessageTest {
     @Test
     void shouldRecogniseAuthFailureWithItsReason() {
         String failure = PrefectSamples.json("websocket/auth-message-variants.json")
-                .get("failure_reply_as_emulated_in_prefect_test_harness").toString();
+                .get("failure_reply_as_emulated_in_prefect_test_harness")
+                .toString();
         assertThat(ServerMessage.parse(failure)).isEqualTo(new ServerMessage.AuthFailure("nope"));
     }
 
@@ -31,8 +32,10 @@ class ServerMessageTest {
     void shouldExtractTheEventOfAnEnvelope() {
         ServerMessage message = ServerMessage.parse(sample("websocket/04-event-envelope.json"));
 
-        assertThat(message).isInstanceOfSatisfying(ServerMessage.Event.class, e -> assertThat(e.event())
-                .isEqualTo(PrefectSamples.event("Completed")));
+        assertThat(message)
+                .isInstanceOfSatisfying(
+                        ServerMessage.Event.class,
+                        e -> assertThat(e.event()).isEqualTo(PrefectSamples.event("Completed")));
     }
 
     @Test
@@ -59,23 +62,28 @@ class ServerMessageTest {
 
     @Test
     void shouldRejectFramesThatAreNotJson() {
-        assertThat(ServerMessage.parse("not json {")).isInstanceOfSatisfying(ServerMessage.Malformed.class,
-                m -> assertThat(m.reason()).isEqualTo(FlowRunEventParser.MALFORMED_JSON));
-        assertThat(ServerMessage.parse("[1,2]")).isInstanceOfSatisfying(ServerMessage.Malformed.class,
-                m -> assertThat(m.reason()).isEqualTo(FlowRunEventParser.MALFORMED_JSON));
+        assertThat(ServerMessage.parse("not json {"))
+                .isInstanceOfSatisfying(
+                        ServerMessage.Malformed.class,
+                        m -> assertThat(m.reason()).isEqualTo(FlowRunEventParser.MALFORMED_JSON));
+        assertThat(ServerMessage.parse("[1,2]"))
+                .isInstanceOfSatisfying(
+                        ServerMessage.Malformed.class,
+                        m -> assertThat(m.reason()).isEqualTo(FlowRunEventParser.MALFORMED_JSON));
     }
 
     @Test
     void shouldRejectMessagesWithoutType() {
         String event = PrefectSamples.event("Running").toString();
-        assertThat(ServerMessage.parse(event)).isEqualTo(
-                new ServerMessage.Malformed(FlowRunEventParser.MISSING_FIELD, "message has no 'type'"));
+        assertThat(ServerMessage.parse(event))
+                .isEqualTo(new ServerMessage.Malformed(FlowRunEventParser.MISSING_FIELD, "message has no 'type'"));
     }
 
     @Test
     void shouldRejectEventMessagesWithoutAnEventObject() {
         assertThat(ServerMessage.parse("{\"type\":\"event\",\"event\":\"x\"}"))
-                .isInstanceOfSatisfying(ServerMessage.Malformed.class,
+                .isInstanceOfSatisfying(
+                        ServerMessage.Malformed.class,
                         m -> assertThat(m.reason()).isEqualTo(FlowRunEventParser.NOT_AN_EVENT));
     }
 }

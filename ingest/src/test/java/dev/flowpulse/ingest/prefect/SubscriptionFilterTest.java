@@ -71,7 +71,8 @@ class SubscriptionFilterTest {
     void shouldWriteAtMostMicroseconds() {
         Instant nanos = Instant.parse("2026-05-04T09:05:05.123456789Z");
         assertThat(SubscriptionFilter.timestamp(nanos)).isEqualTo("2026-05-04T09:05:05.123456Z");
-        assertThat(SubscriptionFilter.timestamp(Instant.parse("2026-05-04T09:05:00Z"))).isEqualTo("2026-05-04T09:05:00Z");
+        assertThat(SubscriptionFilter.timestamp(Instant.parse("2026-05-04T09:05:00Z")))
+                .isEqualTo("2026-05-04T09:05:00Z");
     }
 
     @Test

@@ -32,10 +32,12 @@ class RawEventPublisherTest {
         ProducerRecord<String, byte[]> record = producer.history().get(0);
         assertThat(record.topic()).isEqualTo(Topics.RAW_EVENTS);
         assertThat(record.key()).isEqualTo("019df237-3ef6-7325-90c1-a510f37f3369");
-        assertThat(record.timestamp()).isEqualTo(Instant.parse("2026-05-04T09:07:42.315502Z").toEpochMilli());
+        assertThat(record.timestamp())
+                .isEqualTo(Instant.parse("2026-05-04T09:07:42.315502Z").toEpochMilli());
         assertThat(DeadLetters.get(record.headers(), Headers.SOURCE)).isEqualTo("websocket");
         assertThat(DeadLetters.get(record.headers(), Headers.WORKSPACE)).isEqualTo("prod");
-        assertThat(DeadLetters.get(record.headers(), Headers.EVENT_ID)).isEqualTo("019df23e-4c6b-7f09-bbe6-1f252065ca19");
+        assertThat(DeadLetters.get(record.headers(), Headers.EVENT_ID))
+                .isEqualTo("019df23e-4c6b-7f09-bbe6-1f252065ca19");
         assertThat(PrefectSamples.json("events/flow-run-Completed.json"))
                 .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree(record.value()));
         // Field names and order exactly as Prefect wrote them.
@@ -60,7 +62,8 @@ class RawEventPublisherTest {
     @Test
     void shouldReportASynchronousSendFailureThroughTheCallback() {
         producer.sendException = new org.apache.kafka.common.errors.TimeoutException("no metadata");
-        RawEvent event = ((RawEvent.Publishable) RawEvent.inspect((ObjectNode) PrefectSamples.event("Running"))).event();
+        RawEvent event =
+                ((RawEvent.Publishable) RawEvent.inspect((ObjectNode) PrefectSamples.event("Running"))).event();
         AtomicReference<Exception> seen = new AtomicReference<>();
 
         publisher.publish(event, (m, e) -> seen.set(e));
@@ -79,8 +82,11 @@ class RawEventPublisherTest {
 
         Properties props = RawEventPublisher.producerProperties(operator);
 
-        assertThat(props).containsEntry("enable.idempotence", "true").containsEntry("acks", "all")
-                .containsEntry("linger.ms", "50").containsEntry("bootstrap.servers", "broker:9092")
+        assertThat(props)
+                .containsEntry("enable.idempotence", "true")
+                .containsEntry("acks", "all")
+                .containsEntry("linger.ms", "50")
+                .containsEntry("bootstrap.servers", "broker:9092")
                 .containsEntry("max.in.flight.requests.per.connection", "5")
                 .containsEntry("key.serializer", StringSerializer.class.getName())
                 .containsEntry("value.serializer", ByteArraySerializer.class.getName())

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class BackoffTest {
 
-    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), new SplittableRandom(7));
+    private final Backoff backoff =
+            new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), new SplittableRandom(7));
 
     @Test
     void shouldDoubleTheCeilingUpToTheMaximum() {

@@ -37,7 +37,9 @@ class EventFrameHandlerTest {
     private final EventFrameHandler handler = new EventFrameHandler(
             new RawEventPublisher(producer, Topics.defaults(), "prod"),
             new RecentEventIds(Duration.ofMinutes(10), 1_000, Clock.systemUTC()),
-            cursor, new IngestMetrics(registry), resubscribes::incrementAndGet);
+            cursor,
+            new IngestMetrics(registry),
+            resubscribes::incrementAndGet);
 
     private static String envelopeText() {
         return new String(PrefectSamples.bytes("websocket/04-event-envelope.json"), StandardCharsets.UTF_8);
@@ -66,7 +68,8 @@ class EventFrameHandlerTest {
         assertThat(producer.history()).singleElement().satisfies(record -> {
             assertThat(record.topic()).isEqualTo(Topics.RAW_EVENTS);
             assertThat(record.key()).isEqualTo("019df237-3ef6-7325-90c1-a510f37f3369");
-            assertThat(DeadLetters.get(record.headers(), Headers.EVENT_ID)).isEqualTo("019df23e-4c6b-7f09-bbe6-1f252065ca19");
+            assertThat(DeadLetters.get(record.headers(), Headers.EVENT_ID))
+                    .isEqualTo("019df23e-4c6b-7f09-bbe6-1f252065ca19");
         });
         assertThat(cursor.since()).isEqualTo(Instant.parse("2026-05-04T09:00:00Z"));
 
@@ -81,7 +84,8 @@ class EventFrameHandlerTest {
         handler.handle(envelope(PrefectSamples.event("heartbeat")));
 
         assertThat(producer.history()).isEmpty();
-        assertThat(counter("flowpulse.ingest.events.skipped", "reason", "not_a_state_change")).isEqualTo(1);
+        assertThat(counter("flowpulse.ingest.events.skipped", "reason", "not_a_state_change"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -90,7 +94,8 @@ class EventFrameHandlerTest {
         handler.handle(envelopeText());
 
         assertThat(producer.history()).hasSize(1);
-        assertThat(counter("flowpulse.ingest.events.skipped", "reason", "duplicate")).isEqualTo(1);
+        assertThat(counter("flowpulse.ingest.events.skipped", "reason", "duplicate"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -114,7 +119,7 @@ class EventFrameHandlerTest {
     @Test
     void shouldDeadLetterAnEventWithoutFlowRunResource() {
         ObjectNode event = (ObjectNode) PrefectSamples.event("Running");
-        event.with("resource").remove("prefect.resource.id");
+        event.withObject("/resource").remove("prefect.resource.id");
         String frame = envelope(event);
 
         handler.handle(frame);
@@ -141,7 +146,8 @@ class EventFrameHandlerTest {
         handler.handle("{\"type\":\"keepalive\"}");
 
         assertThat(producer.history()).isEmpty();
-        assertThat(counter("flowpulse.ingest.events.skipped", "reason", "unknown_message_type")).isEqualTo(1);
+        assertThat(counter("flowpulse.ingest.events.skipped", "reason", "unknown_message_type"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -170,7 +176,8 @@ class EventFrameHandlerTest {
         ProducerRecord<String, byte[]> deadLetter = producer.history().get(1);
         assertThat(deadLetter.topic()).isEqualTo(Topics.DEAD_LETTERS);
         assertThat(deadLetter.value()).isEqualTo(envelopeText().getBytes(StandardCharsets.UTF_8));
-        assertThat(DeadLetters.get(deadLetter.headers(), Headers.DLQ_REASON)).isEqualTo(EventFrameHandler.UNPUBLISHABLE);
+        assertThat(DeadLetters.get(deadLetter.headers(), Headers.DLQ_REASON))
+                .isEqualTo(EventFrameHandler.UNPUBLISHABLE);
         assertThat(counter("flowpulse.ingest.publish.errors", null, null)).isEqualTo(1);
     }
 

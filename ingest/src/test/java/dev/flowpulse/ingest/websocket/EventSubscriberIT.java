@@ -65,8 +65,11 @@ class EventSubscriberIT {
         env.put("FLOWPULSE_INGEST_RECONNECT_MAX", "300ms");
         env.putAll(overrides);
         IngestConfig config = IngestConfig.fromEnv(env);
-        subscriber = new EventSubscriber(config, new RawEventPublisher(producer, config.topics(), config.workspace()),
-                new IngestMetrics(registry), Clock.systemUTC());
+        subscriber = new EventSubscriber(
+                config,
+                new RawEventPublisher(producer, config.topics(), config.workspace()),
+                new IngestMetrics(registry),
+                Clock.systemUTC());
         return subscriber;
     }
 
@@ -80,12 +83,17 @@ class EventSubscriberIT {
     }
 
     private List<String> publishedIds() {
-        return producer.history().stream().filter(r -> r.topic().equals(Topics.RAW_EVENTS))
-                .map(r -> DeadLetters.get(r.headers(), Headers.EVENT_ID)).toList();
+        return producer.history().stream()
+                .filter(r -> r.topic().equals(Topics.RAW_EVENTS))
+                .map(r -> DeadLetters.get(r.headers(), Headers.EVENT_ID))
+                .toList();
     }
 
     private double connects(String outcome) {
-        return registry.get("flowpulse.ingest.connects").tag("outcome", outcome).counter().count();
+        return registry.get("flowpulse.ingest.connects")
+                .tag("outcome", outcome)
+                .counter()
+                .count();
     }
 
     @Test
@@ -99,11 +107,15 @@ class EventSubscriberIT {
         Poll.until("the subscription", WAIT, () -> subscriber.subscribed() && simulator.activeSubscribers() == 1);
         simulator.publish(events.subList(half, events.size()));
 
-        Poll.until("every event", WAIT, () -> Set.copyOf(publishedIds()).equals(ids(events)),
+        Poll.until(
+                "every event",
+                WAIT,
+                () -> Set.copyOf(publishedIds()).equals(ids(events)),
                 () -> publishedIds().size() + " of " + events.size());
         assertThat(publishedIds()).hasSize(events.size());
         assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isEqualTo(1);
-        assertThat(subscriber.url().toString()).isEqualTo(simulator.apiUrl().toString().replace("http://", "ws://") + "/events/out");
+        assertThat(subscriber.url().toString())
+                .isEqualTo(simulator.apiUrl().toString().replace("http://", "ws://") + "/events/out");
     }
 
     @Test
@@ -117,11 +129,16 @@ class EventSubscriberIT {
 
         simulator.dropConnections();
         simulator.publish(events.subList(third, 2 * third)); // while (probably) disconnected: comes by backfill
-        Poll.until("a second subscription", WAIT,
+        Poll.until(
+                "a second subscription",
+                WAIT,
                 () -> connects(IngestMetrics.CONNECT_SUCCESS) >= 2 && simulator.activeSubscribers() == 1);
         simulator.publish(events.subList(2 * third, events.size()));
 
-        Poll.until("every event", WAIT, () -> Set.copyOf(publishedIds()).equals(ids(events)),
+        Poll.until(
+                "every event",
+                WAIT,
+                () -> Set.copyOf(publishedIds()).equals(ids(events)),
                 () -> publishedIds().size() + " of " + events.size());
         // The replay from cursor - 1 min re-delivers the tail of the first third: skipped, not republished.
         assertThat(publishedIds()).hasSize(events.size());
@@ -136,7 +153,9 @@ class EventSubscriberIT {
 
         simulator.closeConnections(1000, "server shutting down");
 
-        Poll.until("a second subscription", WAIT,
+        Poll.until(
+                "a second subscription",
+                WAIT,
                 () -> connects(IngestMetrics.CONNECT_SUCCESS) >= 2 && simulator.activeSubscribers() == 1);
         simulator.publish(events);
         Poll.until("every event", WAIT, () -> Set.copyOf(publishedIds()).equals(ids(events)));
@@ -172,14 +191,18 @@ class EventSubscriberIT {
             assertThat(producer.history()).isEmpty();
             assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isZero();
             assertThat(subscriber.subscribed()).isFalse();
-            assertThat(logs.text()).contains("Prefect rejected the event websocket credential (PREFECT_API_AUTH_STRING)")
+            assertThat(logs.text())
+                    .contains("Prefect rejected the event websocket credential (PREFECT_API_AUTH_STRING)")
                     .doesNotContain(wrong, wrongBase64, "wrong-secret");
         }
     }
 
     @Test
     void shouldTreatAnAuthFailureMessageAsARejectedKey() throws Exception {
-        simulator = PrefectSimulator.builder().apiKey("pnu_the-right-key-000").build().start();
+        simulator = PrefectSimulator.builder()
+                .apiKey("pnu_the-right-key-000")
+                .build()
+                .start();
         String wrongKey = "pnu_wrong-key-4b8d1";
 
         try (LogCapture logs = new LogCapture()) {
@@ -188,14 +211,18 @@ class EventSubscriberIT {
             subscriber.close();
 
             assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isZero();
-            assertThat(logs.text()).contains("Prefect rejected the event websocket credential (PREFECT_API_KEY)")
+            assertThat(logs.text())
+                    .contains("Prefect rejected the event websocket credential (PREFECT_API_KEY)")
                     .doesNotContain(wrongKey, "wrong-key");
         }
     }
 
     @Test
     void shouldSubscribeWithTheRightApiKey() throws Exception {
-        simulator = PrefectSimulator.builder().apiKey("pnu_the-right-key-000").build().start();
+        simulator = PrefectSimulator.builder()
+                .apiKey("pnu_the-right-key-000")
+                .build()
+                .start();
         List<ObjectNode> events = scenario(15, 2).events();
         simulator.publish(events);
 

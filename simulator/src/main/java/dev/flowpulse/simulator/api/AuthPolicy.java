@@ -17,7 +17,11 @@ import java.util.Locale;
  */
 public final class AuthPolicy {
 
-    public enum Mode { NONE, AUTH_STRING, API_KEY }
+    public enum Mode {
+        NONE,
+        AUTH_STRING,
+        API_KEY
+    }
 
     /** Outcome of a websocket auth message. */
     public record WebSocketVerdict(boolean accepted, int closeCode, String closeReason, String failureMessageReason) {
@@ -92,12 +96,15 @@ public final class AuthPolicy {
     /** Judges the {@code token} of a websocket {@code auth} message (null when the key is absent). */
     public WebSocketVerdict websocketToken(JsonNode token) {
         boolean missing = token == null || token.isNull();
-        boolean matches = !missing && token.isTextual()
+        boolean matches = !missing
+                && token.isTextual()
                 && constantTimeEquals(token.textValue().getBytes(StandardCharsets.UTF_8));
         return switch (mode) {
             case NONE -> WebSocketVerdict.accept();
-            case AUTH_STRING -> matches ? WebSocketVerdict.accept()
-                    : WebSocketVerdict.reject(missing ? "Auth required but no token provided" : "Invalid token");
+            case AUTH_STRING ->
+                matches
+                        ? WebSocketVerdict.accept()
+                        : WebSocketVerdict.reject(missing ? "Auth required but no token provided" : "Invalid token");
             case API_KEY -> matches ? WebSocketVerdict.accept() : WebSocketVerdict.rejectWithMessage("Invalid API key");
         };
     }

@@ -50,8 +50,14 @@ public final class EventsOutEndpoint {
     private final Duration backfillWindow;
     private final int backlog;
 
-    public EventsOutEndpoint(AuthPolicy auth, EventStore store, EventStream stream, OpenWebSockets sockets,
-                             Clock clock, Duration backfillWindow, int backlog) {
+    public EventsOutEndpoint(
+            AuthPolicy auth,
+            EventStore store,
+            EventStream stream,
+            OpenWebSockets sockets,
+            Clock clock,
+            Duration backfillWindow,
+            int backlog) {
         this.auth = auth;
         this.store = store;
         this.stream = stream;
@@ -65,7 +71,9 @@ public final class EventsOutEndpoint {
     public HttpResponse serve(HttpRequest request, HttpHandler.Connection connection) throws IOException {
         String key = request.header("sec-websocket-key");
         String upgrade = request.header("upgrade");
-        if (!"GET".equals(request.method()) || key == null || upgrade == null
+        if (!"GET".equals(request.method())
+                || key == null
+                || upgrade == null
                 || !upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
             return HttpResponse.json(400, "{\"detail\":\"WebSocket upgrade required\"}");
         }
@@ -73,10 +81,13 @@ public final class EventsOutEndpoint {
             return HttpResponse.json(426, "{\"detail\":\"Unsupported WebSocket version\"}")
                     .withHeader("Sec-WebSocket-Version", "13");
         }
-        boolean prefectProtocol = offeredProtocols(request.header("sec-websocket-protocol")).contains(SUBPROTOCOL);
+        boolean prefectProtocol =
+                offeredProtocols(request.header("sec-websocket-protocol")).contains(SUBPROTOCOL);
         StringBuilder head = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\n")
                 .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-                .append("Sec-WebSocket-Accept: ").append(WebSocketFrames.acceptKey(key)).append("\r\n");
+                .append("Sec-WebSocket-Accept: ")
+                .append(WebSocketFrames.acceptKey(key))
+                .append("\r\n");
         if (prefectProtocol) {
             head.append("Sec-WebSocket-Protocol: ").append(SUBPROTOCOL).append("\r\n");
         }
@@ -85,8 +96,8 @@ public final class EventsOutEndpoint {
         connection.out().flush();
         connection.socket().setSoTimeout(0); // liveness is checked by pings from now on
 
-        WebSocketConnection ws = new WebSocketConnection(connection.socket(), connection.in(), connection.out(),
-                prefectProtocol ? SUBPROTOCOL : null);
+        WebSocketConnection ws = new WebSocketConnection(
+                connection.socket(), connection.in(), connection.out(), prefectProtocol ? SUBPROTOCOL : null);
         sockets.add(ws);
         try {
             session(ws);
@@ -139,8 +150,10 @@ public final class EventsOutEndpoint {
         try {
             if (!verdict.accepted()) {
                 if (verdict.failureMessageReason() != null) {
-                    ws.sendText(MAPPER.createObjectNode().put("type", "auth_failure")
-                            .put("reason", verdict.failureMessageReason()).toString());
+                    ws.sendText(MAPPER.createObjectNode()
+                            .put("type", "auth_failure")
+                            .put("reason", verdict.failureMessageReason())
+                            .toString());
                 }
                 closeAndWait(ws, verdict.closeCode(), verdict.closeReason());
                 return false;
@@ -155,12 +168,14 @@ public final class EventsOutEndpoint {
     private void stream(WebSocketConnection ws, EventFilter filter, boolean wantsBackfill) {
         // subscribe to the live stream first so nothing published during the backfill is missed
         Subscription subscription = stream.subscribe(filter, backlog);
-        Thread reader = new Thread(() -> {
-            while (ws.readText() != null) {
-                // clients have nothing more to say; reading keeps pings and close frames flowing
-            }
-            subscription.close();
-        }, "prefect-sim-ws-reader");
+        Thread reader = new Thread(
+                () -> {
+                    while (ws.readText() != null) {
+                        // clients have nothing more to say; reading keeps pings and close frames flowing
+                    }
+                    subscription.close();
+                },
+                "prefect-sim-ws-reader");
         reader.setDaemon(true);
         reader.start();
         try {

@@ -52,9 +52,17 @@ final class EventsRoutes {
             if (!limitNode.canConvertToInt() || !limitNode.isIntegralNumber()) {
                 problems.add("int_parsing", List.of("body", "limit"), "Input should be a valid integer", limitNode);
             } else if (limitNode.intValue() > PAGE_SIZE) {
-                problems.add("less_than_equal", List.of("body", "limit"), "Input should be less than or equal to 50", limitNode);
+                problems.add(
+                        "less_than_equal",
+                        List.of("body", "limit"),
+                        "Input should be less than or equal to 50",
+                        limitNode);
             } else if (limitNode.intValue() < 0) {
-                problems.add("greater_than_equal", List.of("body", "limit"), "Input should be greater than or equal to 0", limitNode);
+                problems.add(
+                        "greater_than_equal",
+                        List.of("body", "limit"),
+                        "Input should be greater than or equal to 0",
+                        limitNode);
             } else {
                 limit = limitNode.intValue();
             }
@@ -80,14 +88,21 @@ final class EventsRoutes {
     HttpResponse next(HttpRequest request, String baseUrl) {
         String token = request.query().get("page-token");
         if (token == null) {
-            InvalidInput missing = new InvalidInput().add("missing", List.of("query", "page-token"), "Field required", null);
+            InvalidInput missing =
+                    new InvalidInput().add("missing", List.of("query", "page-token"), "Field required", null);
             return JsonBodies.unprocessable(missing, List.of(), null);
         }
         PageToken parsed = PageToken.decode(token, clock.instant());
         if (parsed == null) {
             return JsonBodies.detail(403, "Forbidden");
         }
-        return page(matching(parsed.filter()), parsed.filter(), parsed.count(), parsed.pageSize(), parsed.offset(), baseUrl);
+        return page(
+                matching(parsed.filter()),
+                parsed.filter(),
+                parsed.count(),
+                parsed.pageSize(),
+                parsed.offset(),
+                baseUrl);
     }
 
     private List<StoredEvent> matching(EventFilter filter) {
@@ -98,8 +113,8 @@ final class EventsRoutes {
         return matches;
     }
 
-    private static HttpResponse page(List<StoredEvent> matches, EventFilter filter, int total, int pageSize,
-                                     int offset, String baseUrl) {
+    private static HttpResponse page(
+            List<StoredEvent> matches, EventFilter filter, int total, int pageSize, int offset, String baseUrl) {
         StringBuilder json = new StringBuilder("{\"events\":[");
         int end = Math.min(matches.size(), offset + pageSize);
         for (int i = offset; i < end; i++) {
@@ -113,7 +128,11 @@ final class EventsRoutes {
         if (token == null) {
             json.append("null");
         } else {
-            json.append('"').append(baseUrl).append("api/events/filter/next?page-token=").append(token).append('"');
+            json.append('"')
+                    .append(baseUrl)
+                    .append("api/events/filter/next?page-token=")
+                    .append(token)
+                    .append('"');
         }
         return HttpResponse.json(200, json.append('}').toString());
     }
@@ -155,8 +174,14 @@ final class EventsRoutes {
                 JsonNode count = parameters.get("count");
                 JsonNode pageSize = parameters.get("page_size");
                 JsonNode offset = parameters.get("offset");
-                if (count == null || !count.canConvertToInt() || pageSize == null || !pageSize.canConvertToInt()
-                        || offset == null || !offset.canConvertToInt() || offset.intValue() < 0 || pageSize.intValue() < 0) {
+                if (count == null
+                        || !count.canConvertToInt()
+                        || pageSize == null
+                        || !pageSize.canConvertToInt()
+                        || offset == null
+                        || !offset.canConvertToInt()
+                        || offset.intValue() < 0
+                        || pageSize.intValue() < 0) {
                     return null;
                 }
                 return new PageToken(filter, count.intValue(), pageSize.intValue(), offset.intValue());

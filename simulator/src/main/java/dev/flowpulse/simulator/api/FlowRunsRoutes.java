@@ -35,15 +35,22 @@ final class FlowRunsRoutes {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final Comparator<Instant> NULLS_LAST = Comparator.nullsLast(Comparator.naturalOrder());
     private static final Map<String, Comparator<FlowRunRecord>> SORTS = Map.of(
-            "ID_DESC", Comparator.comparing((FlowRunRecord r) -> r.facts().flowRunId()).reversed(),
+            "ID_DESC",
+                    Comparator.comparing((FlowRunRecord r) -> r.facts().flowRunId())
+                            .reversed(),
             "START_TIME_ASC", Comparator.comparing(FlowRunsRoutes::startOrExpected, NULLS_LAST),
             "START_TIME_DESC", Comparator.comparing(FlowRunsRoutes::startOrExpected, NULLS_LAST.reversed()),
             "EXPECTED_START_TIME_ASC", Comparator.comparing(FlowRunRecord::expectedStartTime, NULLS_LAST),
             "EXPECTED_START_TIME_DESC", Comparator.comparing(FlowRunRecord::expectedStartTime, NULLS_LAST.reversed()),
             "NEXT_SCHEDULED_START_TIME_ASC", Comparator.comparing(FlowRunRecord::expectedStartTime, NULLS_LAST),
-            "END_TIME_DESC", Comparator.comparing(FlowRunRecord::endTime, Comparator.nullsLast(Comparator.<Instant>naturalOrder().reversed())),
+            "END_TIME_DESC",
+                    Comparator.comparing(
+                            FlowRunRecord::endTime,
+                            Comparator.nullsLast(
+                                    Comparator.<Instant>naturalOrder().reversed())),
             "NAME_ASC", Comparator.comparing((FlowRunRecord r) -> r.facts().name()),
-            "NAME_DESC", Comparator.comparing((FlowRunRecord r) -> r.facts().name()).reversed());
+            "NAME_DESC",
+                    Comparator.comparing((FlowRunRecord r) -> r.facts().name()).reversed());
 
     private final FlowRunBook book;
     private final Clock clock;
@@ -104,13 +111,21 @@ final class FlowRunsRoutes {
         if (sortNode != null && !sortNode.isNull()) {
             sort = SORTS.get(sortNode.asText(""));
             if (sort == null || !sortNode.isTextual()) {
-                problems.add("enum", List.of("body", "sort"), "Input should be one of " + String.join(", ", SORTS.keySet()), sortNode);
+                problems.add(
+                        "enum",
+                        List.of("body", "sort"),
+                        "Input should be one of " + String.join(", ", SORTS.keySet()),
+                        sortNode);
             }
         }
         Integer limit = integer(body, "limit", problems);
         Integer offset = integer(body, "offset", problems);
         if (offset != null && offset < 0) {
-            problems.add("greater_than_equal", List.of("body", "offset"), "Input should be greater than or equal to 0", body.get("offset"));
+            problems.add(
+                    "greater_than_equal",
+                    List.of("body", "offset"),
+                    "Input should be greater than or equal to 0",
+                    body.get("offset"));
         }
         Predicate<FlowRunRecord> criteria = FlowRunCriteria.parse(body, "work_pool_queues", problems);
         if (!problems.problems().isEmpty()) {
@@ -125,8 +140,11 @@ final class FlowRunsRoutes {
         }
         Instant now = clock.instant();
         ArrayNode response = JSON.arrayNode();
-        book.records().stream().filter(criteria).sorted(sort)
-                .skip(offset == null ? 0 : offset).limit(effectiveLimit)
+        book.records().stream()
+                .filter(criteria)
+                .sorted(sort)
+                .skip(offset == null ? 0 : offset)
+                .limit(effectiveLimit)
                 .forEach(r -> response.add(FlowRunJson.flowRun(r, now)));
         return JsonBodies.ok(response);
     }
@@ -143,12 +161,15 @@ final class FlowRunsRoutes {
         if (!problems.problems().isEmpty()) {
             return JsonBodies.unprocessable(problems, List.of(), body);
         }
-        return HttpResponse.json(200, Long.toString(book.records().stream().filter(criteria).count()));
+        return HttpResponse.json(
+                200, Long.toString(book.records().stream().filter(criteria).count()));
     }
 
     HttpResponse read(String id) {
         Instant now = clock.instant();
-        return book.records().stream().filter(r -> r.facts().flowRunId().equalsIgnoreCase(id)).findFirst()
+        return book.records().stream()
+                .filter(r -> r.facts().flowRunId().equalsIgnoreCase(id))
+                .findFirst()
                 .map(r -> JsonBodies.ok(FlowRunJson.flowRun(r, now)))
                 .orElseGet(() -> JsonBodies.detail(404, "Flow run not found"));
     }

@@ -43,13 +43,21 @@ final class JsonBodies {
         try {
             node = MAPPER.readTree(request.body());
         } catch (IOException e) {
-            InvalidInput invalid = new InvalidInput().add("json_invalid", List.of("body", 0), "JSON decode error",
-                    JsonNodeFactory.instance.objectNode());
+            InvalidInput invalid = new InvalidInput()
+                    .add(
+                            "json_invalid",
+                            List.of("body", 0),
+                            "JSON decode error",
+                            JsonNodeFactory.instance.objectNode());
             throw new BadBody(unprocessable(invalid, List.of(), null));
         }
         if (node == null || !node.isObject()) {
-            InvalidInput invalid = new InvalidInput().add("model_attributes_type", List.of("body"),
-                    "Input should be a valid dictionary or object to extract fields from", node);
+            InvalidInput invalid = new InvalidInput()
+                    .add(
+                            "model_attributes_type",
+                            List.of("body"),
+                            "Input should be a valid dictionary or object to extract fields from",
+                            node);
             throw new BadBody(unprocessable(invalid, List.of(), node));
         }
         return (ObjectNode) node;
@@ -60,7 +68,9 @@ final class JsonBodies {
     }
 
     static HttpResponse detail(int status, String detail) {
-        return HttpResponse.json(status, JsonNodeFactory.instance.objectNode().put("detail", detail).toString());
+        return HttpResponse.json(
+                status,
+                JsonNodeFactory.instance.objectNode().put("detail", detail).toString());
     }
 
     static HttpResponse ok(JsonNode body) {

@@ -20,8 +20,12 @@ public final class PrefectApi implements HttpHandler {
     private final EventsRoutes events;
     private final FlowRunsRoutes flowRuns;
 
-    public PrefectApi(AuthPolicy auth, FaultInjector faults, EventsOutEndpoint eventsOut,
-                      EventsRoutes events, FlowRunsRoutes flowRuns) {
+    public PrefectApi(
+            AuthPolicy auth,
+            FaultInjector faults,
+            EventsOutEndpoint eventsOut,
+            EventsRoutes events,
+            FlowRunsRoutes flowRuns) {
         this.auth = auth;
         this.faults = faults;
         this.eventsOut = eventsOut;
@@ -45,7 +49,9 @@ public final class PrefectApi implements HttpHandler {
             if (!request.method().equals("GET")) {
                 return JsonBodies.detail(405, "Method Not Allowed");
             }
-            return route.equals("/health") ? HttpResponse.json(200, "true") : HttpResponse.json(200, "{\"message\":\"OK\"}");
+            return route.equals("/health")
+                    ? HttpResponse.json(200, "true")
+                    : HttpResponse.json(200, "{\"message\":\"OK\"}");
         }
         HttpResponse fault = faults.next();
         if (fault != null) {
@@ -60,14 +66,17 @@ public final class PrefectApi implements HttpHandler {
     private HttpResponse route(HttpRequest request, String route, Connection connection) {
         String method = request.method();
         return switch (route) {
-            case "/events/filter" -> method.equals("POST") ? events.filter(request, baseUrl(request, connection)) : notAllowed();
-            case "/events/filter/next" -> method.equals("GET") ? events.next(request, baseUrl(request, connection)) : notAllowed();
+            case "/events/filter" ->
+                method.equals("POST") ? events.filter(request, baseUrl(request, connection)) : notAllowed();
+            case "/events/filter/next" ->
+                method.equals("GET") ? events.next(request, baseUrl(request, connection)) : notAllowed();
             case "/flow_runs/history" -> method.equals("POST") ? flowRuns.history(request) : notAllowed();
             case "/flow_runs/filter" -> method.equals("POST") ? flowRuns.filter(request) : notAllowed();
             case "/flow_runs/count" -> method.equals("POST") ? flowRuns.count(request) : notAllowed();
-            default -> route.startsWith("/flow_runs/") && method.equals("GET")
-                    ? flowRuns.read(route.substring("/flow_runs/".length()))
-                    : JsonBodies.detail(404, "Not Found");
+            default ->
+                route.startsWith("/flow_runs/") && method.equals("GET")
+                        ? flowRuns.read(route.substring("/flow_runs/".length()))
+                        : JsonBodies.detail(404, "Not Found");
         };
     }
 
@@ -75,7 +84,8 @@ public final class PrefectApi implements HttpHandler {
     private static String baseUrl(HttpRequest request, Connection connection) {
         String host = request.header("host");
         if (host == null || host.isBlank()) {
-            host = connection.socket().getLocalAddress().getHostAddress() + ":" + connection.socket().getLocalPort();
+            host = connection.socket().getLocalAddress().getHostAddress() + ":"
+                    + connection.socket().getLocalPort();
         }
         return "http://" + host + "/";
     }

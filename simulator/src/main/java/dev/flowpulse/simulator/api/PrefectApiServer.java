@@ -30,30 +30,42 @@ public final class PrefectApiServer implements AutoCloseable {
     private final FaultInjector faults;
     private final ScheduledExecutorService pinger;
 
-    private PrefectApiServer(HttpServerLoop loop, OpenWebSockets sockets, FaultInjector faults,
-                             ScheduledExecutorService pinger) {
+    private PrefectApiServer(
+            HttpServerLoop loop, OpenWebSockets sockets, FaultInjector faults, ScheduledExecutorService pinger) {
         this.loop = loop;
         this.sockets = sockets;
         this.faults = faults;
         this.pinger = pinger;
     }
 
-    public static PrefectApiServer start(String host, int port, AuthPolicy auth, EventStore store, EventStream stream,
-                                         FlowRunBook runs, Clock clock, Duration backfillWindow, int backlog)
+    public static PrefectApiServer start(
+            String host,
+            int port,
+            AuthPolicy auth,
+            EventStore store,
+            EventStream stream,
+            FlowRunBook runs,
+            Clock clock,
+            Duration backfillWindow,
+            int backlog)
             throws IOException {
         OpenWebSockets sockets = new OpenWebSockets();
         FaultInjector faults = new FaultInjector();
-        EventsOutEndpoint eventsOut = new EventsOutEndpoint(auth, store, stream, sockets, clock, backfillWindow, backlog);
-        PrefectApi api = new PrefectApi(auth, faults, eventsOut, new EventsRoutes(store, clock),
-                new FlowRunsRoutes(runs, clock));
+        EventsOutEndpoint eventsOut =
+                new EventsOutEndpoint(auth, store, stream, sockets, clock, backfillWindow, backlog);
+        PrefectApi api = new PrefectApi(
+                auth, faults, eventsOut, new EventsRoutes(store, clock), new FlowRunsRoutes(runs, clock));
         HttpServerLoop loop = new HttpServerLoop(host, port, MAX_CONNECTIONS, api).start();
         ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "prefect-sim-ws-ping");
             t.setDaemon(true);
             return t;
         });
-        pinger.scheduleAtFixedRate(() -> sockets.pingAll(PING_INTERVAL), PING_INTERVAL.toMillis(),
-                PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        pinger.scheduleAtFixedRate(
+                () -> sockets.pingAll(PING_INTERVAL),
+                PING_INTERVAL.toMillis(),
+                PING_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
         return new PrefectApiServer(loop, sockets, faults, pinger);
     }
 

@@ -20,6 +20,7 @@ public final class EventFactory {
 
     /** Prefect links {@code follows} only when the previous state is less than this far away. */
     static final Duration TIGHT_TIMING = Duration.ofMinutes(5);
+
     static final int MESSAGE_LIMIT = 100_000;
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -31,8 +32,8 @@ public final class EventFactory {
      * @param runCount the run count after this transition (see {@link #nextRunCount})
      * @param received when the server accepted the event (a few ms after {@code next.timestamp()})
      */
-    public static ObjectNode stateChange(RunIdentity run, StateSnapshot previous, StateSnapshot next,
-                                         int runCount, Instant received) {
+    public static ObjectNode stateChange(
+            RunIdentity run, StateSnapshot previous, StateSnapshot next, int runCount, Instant received) {
         ObjectNode event = JSON.objectNode();
         event.put("occurred", PrefectTime.format(next.timestamp()));
         event.put("event", "prefect.flow-run." + next.name());
@@ -78,15 +79,25 @@ public final class EventFactory {
 
     private static ArrayNode related(RunIdentity run) {
         ArrayNode related = JSON.arrayNode();
-        related.add(relatedResource("prefect.flow." + run.flow().id(), "flow", run.flow().name()));
+        related.add(relatedResource(
+                "prefect.flow." + run.flow().id(), "flow", run.flow().name()));
         if (run.deployment() != null) {
-            related.add(relatedResource("prefect.deployment." + run.deployment().id(), "deployment", run.deployment().name()));
+            related.add(relatedResource(
+                    "prefect.deployment." + run.deployment().id(),
+                    "deployment",
+                    run.deployment().name()));
         }
         if (run.workQueue() != null) {
-            related.add(relatedResource("prefect.work-queue." + run.workQueue().id(), "work-queue", run.workQueue().name()));
+            related.add(relatedResource(
+                    "prefect.work-queue." + run.workQueue().id(),
+                    "work-queue",
+                    run.workQueue().name()));
         }
         if (run.workPool() != null) {
-            related.add(relatedResource("prefect.work-pool." + run.workPool().id(), "work-pool", run.workPool().name())
+            related.add(relatedResource(
+                            "prefect.work-pool." + run.workPool().id(),
+                            "work-pool",
+                            run.workPool().name())
                     .put("prefect.work-pool.type", run.workPoolType()));
         }
         for (String tag : new TreeSet<>(run.tags())) {

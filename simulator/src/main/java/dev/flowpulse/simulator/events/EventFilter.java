@@ -32,7 +32,8 @@ public record EventFilter(
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     /** {@code event}: prefix / exclude_prefix / name / exclude_name. */
-    public record NameCriteria(List<String> prefix, List<String> excludePrefix, List<String> name, List<String> excludeName) {
+    public record NameCriteria(
+            List<String> prefix, List<String> excludePrefix, List<String> name, List<String> excludeName) {
         boolean includes(String event) {
             if (present(prefix) && prefix.stream().noneMatch(event::startsWith)) {
                 return false;
@@ -62,10 +63,11 @@ public record EventFilter(
     }
 
     /** One {@code related} criterion: some related resource must satisfy all of its parts. */
-    public record RelatedCriteria(List<String> id, List<String> role, List<List<String>> resourcesInRoles, LabelSpec labels) {
+    public record RelatedCriteria(
+            List<String> id, List<String> role, List<List<String>> resourcesInRoles, LabelSpec labels) {
         boolean includes(List<Map<String, String>> related) {
-            boolean constrained = present(id) || present(role) || present(resourcesInRoles)
-                    || (labels != null && !labels.isEmpty());
+            boolean constrained =
+                    present(id) || present(role) || present(resourcesInRoles) || (labels != null && !labels.isEmpty());
             return !constrained || related.stream().anyMatch(this::matchesOne);
         }
 
@@ -79,7 +81,8 @@ public record EventFilter(
                 return false;
             }
             if (present(resourcesInRoles)
-                    && resourcesInRoles.stream().noneMatch(p -> p.get(0).equals(rid) && p.get(1).equals(rrole))) {
+                    && resourcesInRoles.stream()
+                            .noneMatch(p -> p.get(0).equals(rid) && p.get(1).equals(rrole))) {
                 return false;
             }
             return labels == null || labels.isEmpty() || labels.matches(r);
@@ -138,8 +141,18 @@ public record EventFilter(
     /** The websocket backfill's filter: since clamped to {@code earliest}, order forced ascending. */
     public EventFilter forBackfill(Instant earliest) {
         Instant clamped = since.isBefore(earliest) ? earliest : since;
-        return new EventFilter(clamped, until, event, resource, related, relatedAsList, anyResource,
-                anyResourceAsList, ids, text, false);
+        return new EventFilter(
+                clamped,
+                until,
+                event,
+                resource,
+                related,
+                relatedAsList,
+                anyResource,
+                anyResourceAsList,
+                ids,
+                text,
+                false);
     }
 
     /** Pydantic's {@code model_dump(mode="json")} of the filter, every field present: what page tokens carry. */

@@ -25,7 +25,8 @@ import java.util.UUID;
  */
 public final class EventFilterParser {
 
-    private static final Set<String> TOP = Set.of("occurred", "event", "resource", "related", "any_resource", "id", "text", "order");
+    private static final Set<String> TOP =
+            Set.of("occurred", "event", "resource", "related", "any_resource", "id", "text", "order");
     private static final Set<String> OCCURRED = Set.of("since", "until");
     private static final Set<String> EVENT = Set.of("prefix", "exclude_prefix", "name", "exclude_name");
     private static final Set<String> RESOURCE = Set.of("id", "id_prefix", "labels", "distinct");
@@ -140,8 +141,11 @@ public final class EventFilterParser {
             } else if (!query.isTextual()) {
                 problems.add("string_type", List.of("text", "query"), "Input should be a valid string", query);
             } else if (query.textValue().length() > MAX_QUERY_LENGTH) {
-                problems.add("string_too_long", List.of("text", "query"),
-                        "String should have at most " + MAX_QUERY_LENGTH + " characters", query);
+                problems.add(
+                        "string_too_long",
+                        List.of("text", "query"),
+                        "String should have at most " + MAX_QUERY_LENGTH + " characters",
+                        query);
             } else {
                 text = TextQuery.parse(query.textValue());
             }
@@ -150,19 +154,23 @@ public final class EventFilterParser {
         boolean descending = true;
         JsonNode order = node.get("order");
         if (order != null) {
-            if (order.isTextual() && (order.textValue().equals("ASC") || order.textValue().equals("DESC"))) {
+            if (order.isTextual()
+                    && (order.textValue().equals("ASC") || order.textValue().equals("DESC"))) {
                 descending = order.textValue().equals("DESC");
             } else {
                 problems.add("enum", List.of("order"), "Input should be 'ASC' or 'DESC'", order);
             }
         }
         problems.throwIfAny();
-        return new EventFilter(since, until, event, resource, related, relatedAsList, anyResource, anyAsList,
-                ids, text, descending);
+        return new EventFilter(
+                since, until, event, resource, related, relatedAsList, anyResource, anyAsList, ids, text, descending);
     }
 
     static Instant defaultSince(Instant now) {
-        return now.atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).toInstant().minus(Duration.ofDays(180));
+        return now.atOffset(ZoneOffset.UTC)
+                .truncatedTo(ChronoUnit.DAYS)
+                .toInstant()
+                .minus(Duration.ofDays(180));
     }
 
     private static List<JsonNode> oneOrMany(JsonNode node) {
@@ -177,7 +185,8 @@ public final class EventFilterParser {
 
     private static boolean object(JsonNode node, List<Object> loc, InvalidInput problems) {
         if (node == null || !node.isObject()) {
-            problems.add("model_type", loc, "Input should be a valid dictionary or object to extract fields from", node);
+            problems.add(
+                    "model_type", loc, "Input should be a valid dictionary or object to extract fields from", node);
             return false;
         }
         return true;
@@ -192,7 +201,11 @@ public final class EventFilterParser {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (!allowed.contains(field.getKey())) {
-                problems.add("extra_forbidden", append(loc, field.getKey()), "Extra inputs are not permitted", field.getValue());
+                problems.add(
+                        "extra_forbidden",
+                        append(loc, field.getKey()),
+                        "Extra inputs are not permitted",
+                        field.getValue());
             }
         }
     }
@@ -222,7 +235,8 @@ public final class EventFilterParser {
         if (node.isInt() && (node.intValue() == 0 || node.intValue() == 1)) {
             return node.intValue() == 1;
         }
-        if (node.isTextual() && (node.textValue().equals("true") || node.textValue().equals("false"))) {
+        if (node.isTextual()
+                && (node.textValue().equals("true") || node.textValue().equals("false"))) {
             return node.textValue().equals("true");
         }
         problems.add("bool_parsing", loc, "Input should be a valid boolean", node);

@@ -51,7 +51,8 @@ public record RunIdentity(
     /** Who created the run, as Prefect's {@code created_by} for AUTOMATION or DEPLOYMENT. */
     public record Creator(Kind kind, UUID id, String name) {
         public enum Kind {
-            AUTOMATION("prefect.automation."), DEPLOYMENT("prefect.deployment.");
+            AUTOMATION("prefect.automation."),
+            DEPLOYMENT("prefect.deployment.");
 
             private final String resourcePrefix;
 

@@ -21,8 +21,15 @@ import java.util.UUID;
  * event's JSON re-serialized the way Prefect's server would (field order occurred, event, resource,
  * related, payload, id, follows, received; datetimes in pydantic form). Immutable.
  */
-public record StoredEvent(String id, Instant occurred, Instant received, String event, Map<String, String> resource,
-                          List<Map<String, String>> related, String payloadText, String json) {
+public record StoredEvent(
+        String id,
+        Instant occurred,
+        Instant received,
+        String event,
+        Map<String, String> resource,
+        List<Map<String, String>> related,
+        String payloadText,
+        String json) {
 
     private static final ObjectMapper MAPPER = Json.prefect();
 
@@ -74,8 +81,15 @@ public record StoredEvent(String id, Instant occurred, Instant received, String 
             normalized.putNull("follows");
         }
         normalized.put("received", PrefectTime.format(received));
-        return new StoredEvent(id, occurred, received, event, resource, Collections.unmodifiableList(related),
-                write(payload), write(normalized));
+        return new StoredEvent(
+                id,
+                occurred,
+                received,
+                event,
+                resource,
+                Collections.unmodifiableList(related),
+                write(payload),
+                write(normalized));
     }
 
     /** A fresh mutable copy of the event JSON. */

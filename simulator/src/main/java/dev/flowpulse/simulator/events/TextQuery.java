@@ -24,7 +24,9 @@ public record TextQuery(String query, List<String> include, List<String> exclude
                 continue;
             }
             List<String> target = include;
-            if ((c == '-' || c == '!' || c == '+') && i + 1 < query.length() && !Character.isWhitespace(query.charAt(i + 1))) {
+            if ((c == '-' || c == '!' || c == '+')
+                    && i + 1 < query.length()
+                    && !Character.isWhitespace(query.charAt(i + 1))) {
                 target = c == '+' ? required : exclude;
                 i++;
             }

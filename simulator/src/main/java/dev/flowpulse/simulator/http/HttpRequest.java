@@ -15,8 +15,13 @@ import java.util.Map;
  * the body, which must come with {@code Content-Length} (chunked bodies are refused with 411, as
  * Prefect Cloud does). Immutable.
  */
-public record HttpRequest(String method, String path, Map<String, String> query, Map<String, String> headers,
-                          byte[] body, String version) {
+public record HttpRequest(
+        String method,
+        String path,
+        Map<String, String> query,
+        Map<String, String> headers,
+        byte[] body,
+        String version) {
 
     public static final int MAX_HEADER_BYTES = 16 * 1024;
     public static final int MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -93,7 +98,8 @@ public record HttpRequest(String method, String path, Map<String, String> query,
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
         Map<String, String> query = q < 0 ? Map.of() : parseQuery(target.substring(q + 1));
-        return new HttpRequest(parts[0], percentDecode(path), query, Collections.unmodifiableMap(headers), body, parts[2]);
+        return new HttpRequest(
+                parts[0], percentDecode(path), query, Collections.unmodifiableMap(headers), body, parts[2]);
     }
 
     private static byte[] readBody(InputStream in, String contentLength) throws IOException {

@@ -10,7 +10,8 @@ import java.util.Map;
 public record HttpResponse(int status, Map<String, String> headers, byte[] body) {
 
     public static HttpResponse json(int status, String json) {
-        return new HttpResponse(status, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
+        return new HttpResponse(
+                status, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
     }
 
     public static HttpResponse empty(int status) {
@@ -30,8 +31,13 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body)
     /** Writes status line, headers, {@code Content-Length} and body; {@code close} adds {@code Connection: close}. */
     public void writeTo(OutputStream out, boolean close) throws IOException {
         StringBuilder head = new StringBuilder(128);
-        head.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append("HTTP/1.1 ")
+                .append(status)
+                .append(' ')
+                .append(reason(status))
+                .append("\r\n");
+        headers.forEach(
+                (name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("Content-Length: ").append(body.length).append("\r\n");
         if (close) {
             head.append("Connection: close\r\n");

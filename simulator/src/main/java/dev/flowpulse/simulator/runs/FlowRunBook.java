@@ -37,8 +37,13 @@ public final class FlowRunBook {
         if (type == null || !resourceId.startsWith("prefect.flow-run.")) {
             return false;
         }
-        StateEntry entry = new StateEntry(event.id(), type, resource.getOrDefault("prefect.state-name", type),
-                resource.getOrDefault("prefect.state-message", ""), event.occurred(), runCount(resource));
+        StateEntry entry = new StateEntry(
+                event.id(),
+                type,
+                resource.getOrDefault("prefect.state-name", type),
+                resource.getOrDefault("prefect.state-message", ""),
+                event.occurred(),
+                runCount(resource));
         RunFacts facts = RunFacts.from(resource, event.related());
         Timeline timeline = runs.get(facts.flowRunId());
         if (timeline == null) {

@@ -47,7 +47,8 @@ public final class FlowRunCriteria {
         JsonNode taskRuns = body.get("task_runs");
         if (taskRuns != null && !taskRuns.isNull()) {
             if (!taskRuns.isObject()) {
-                problems.add("model_type", List.of("body", "task_runs"), "Input should be a valid dictionary", taskRuns);
+                problems.add(
+                        "model_type", List.of("body", "task_runs"), "Input should be a valid dictionary", taskRuns);
             } else if (taskRuns.size() > 0) {
                 all.add(r -> false); // runs known from events have no task runs to match
             }
@@ -55,8 +56,12 @@ public final class FlowRunCriteria {
         return r -> all.stream().allMatch(p -> p.test(r));
     }
 
-    private static void addSection(List<Predicate<FlowRunRecord>> all, JsonNode body, String key,
-                                   Map<String, Field> fields, InvalidInput problems) {
+    private static void addSection(
+            List<Predicate<FlowRunRecord>> all,
+            JsonNode body,
+            String key,
+            Map<String, Field> fields,
+            InvalidInput problems) {
         JsonNode node = body.get(key);
         if (node == null || node.isNull()) {
             return;
@@ -70,7 +75,13 @@ public final class FlowRunCriteria {
     private static Map<String, Field> flows() {
         Map<String, Field> f = new LinkedHashMap<>();
         f.put("id", nested(Map.of("any_", anyOf(r -> r.facts().flowId(), true))));
-        f.put("name", nested(Map.of("any_", anyOf(r -> r.facts().flowName(), false), "like_", like(r -> r.facts().flowName()))));
+        f.put(
+                "name",
+                nested(Map.of(
+                        "any_",
+                        anyOf(r -> r.facts().flowName(), false),
+                        "like_",
+                        like(r -> r.facts().flowName()))));
         f.put("tags", unsupported());
         f.put("deployment", unsupported());
         return f;
@@ -78,17 +89,55 @@ public final class FlowRunCriteria {
 
     private static Map<String, Field> flowRuns() {
         Map<String, Field> f = new LinkedHashMap<>();
-        f.put("id", nested(Map.of("any_", anyOf(r -> r.facts().flowRunId(), true), "not_any_", notAnyOf(r -> r.facts().flowRunId(), true))));
-        f.put("name", nested(Map.of("any_", anyOf(r -> r.facts().name(), false), "like_", like(r -> r.facts().name()))));
+        f.put(
+                "id",
+                nested(Map.of(
+                        "any_",
+                        anyOf(r -> r.facts().flowRunId(), true),
+                        "not_any_",
+                        notAnyOf(r -> r.facts().flowRunId(), true))));
+        f.put(
+                "name",
+                nested(Map.of(
+                        "any_",
+                        anyOf(r -> r.facts().name(), false),
+                        "like_",
+                        like(r -> r.facts().name()))));
         f.put("tags", tags());
-        f.put("deployment_id", nested(Map.of("operator", operatorKey(), "any_", anyOf(r -> r.facts().deploymentId(), true),
-                "is_null_", isNull(r -> r.facts().deploymentId()))));
-        f.put("work_queue_name", nested(Map.of("operator", operatorKey(), "any_", anyOf(r -> r.facts().workQueueName(), false),
-                "is_null_", isNull(r -> r.facts().workQueueName()))));
+        f.put(
+                "deployment_id",
+                nested(Map.of(
+                        "operator",
+                        operatorKey(),
+                        "any_",
+                        anyOf(r -> r.facts().deploymentId(), true),
+                        "is_null_",
+                        isNull(r -> r.facts().deploymentId()))));
+        f.put(
+                "work_queue_name",
+                nested(Map.of(
+                        "operator",
+                        operatorKey(),
+                        "any_",
+                        anyOf(r -> r.facts().workQueueName(), false),
+                        "is_null_",
+                        isNull(r -> r.facts().workQueueName()))));
         Map<String, Field> state = new LinkedHashMap<>();
         state.put("operator", operatorKey());
-        state.put("type", nested(Map.of("any_", anyOf(r -> r.state().type(), false), "not_any_", notAnyOf(r -> r.state().type(), false))));
-        state.put("name", nested(Map.of("any_", anyOf(r -> r.state().name(), false), "not_any_", notAnyOf(r -> r.state().name(), false))));
+        state.put(
+                "type",
+                nested(Map.of(
+                        "any_",
+                        anyOf(r -> r.state().type(), false),
+                        "not_any_",
+                        notAnyOf(r -> r.state().type(), false))));
+        state.put(
+                "name",
+                nested(Map.of(
+                        "any_",
+                        anyOf(r -> r.state().name(), false),
+                        "not_any_",
+                        notAnyOf(r -> r.state().name(), false))));
         f.put("state", (v, loc, p) -> object(v, loc, state, true, p));
         f.put("flow_version", unsupported());
         f.put("start_time", times(FlowRunCriteria::startOrExpected, true));
@@ -105,7 +154,13 @@ public final class FlowRunCriteria {
     private static Map<String, Field> deployments() {
         Map<String, Field> f = new LinkedHashMap<>();
         f.put("id", nested(Map.of("any_", anyOf(r -> r.facts().deploymentId(), true))));
-        f.put("name", nested(Map.of("any_", anyOf(r -> r.facts().deploymentName(), false), "like_", like(r -> r.facts().deploymentName()))));
+        f.put(
+                "name",
+                nested(Map.of(
+                        "any_",
+                        anyOf(r -> r.facts().deploymentName(), false),
+                        "like_",
+                        like(r -> r.facts().deploymentName()))));
         f.put("flow_or_deployment_name", unsupported());
         f.put("paused", unsupported());
         f.put("tags", unsupported());
@@ -125,8 +180,13 @@ public final class FlowRunCriteria {
     private static Map<String, Field> workQueues() {
         Map<String, Field> f = new LinkedHashMap<>();
         f.put("id", nested(Map.of("any_", anyOf(r -> r.facts().workQueueId(), true))));
-        f.put("name", nested(Map.of("any_", anyOf(r -> r.facts().workQueueName(), false),
-                "startswith_", startsWith(r -> r.facts().workQueueName()))));
+        f.put(
+                "name",
+                nested(Map.of(
+                        "any_",
+                        anyOf(r -> r.facts().workQueueName(), false),
+                        "startswith_",
+                        startsWith(r -> r.facts().workQueueName()))));
         return f;
     }
 
@@ -139,7 +199,9 @@ public final class FlowRunCriteria {
         });
         f.put("any_", (v, loc, p) -> {
             List<String> values = strings(v, loc, p, false);
-            return values == null ? null : r -> values.stream().anyMatch(r.facts().tags()::contains);
+            return values == null
+                    ? null
+                    : r -> values.stream().anyMatch(r.facts().tags()::contains);
         });
         f.put("is_null_", (v, loc, p) -> {
             Boolean b = bool(v, loc, p);
@@ -152,11 +214,15 @@ public final class FlowRunCriteria {
         Map<String, Field> f = new LinkedHashMap<>();
         f.put("before_", (v, loc, p) -> {
             Instant t = datetime(v, loc, p);
-            return t == null ? null : r -> getter.apply(r) != null && !getter.apply(r).isAfter(t);
+            return t == null
+                    ? null
+                    : r -> getter.apply(r) != null && !getter.apply(r).isAfter(t);
         });
         f.put("after_", (v, loc, p) -> {
             Instant t = datetime(v, loc, p);
-            return t == null ? null : r -> getter.apply(r) != null && !getter.apply(r).isBefore(t);
+            return t == null
+                    ? null
+                    : r -> getter.apply(r) != null && !getter.apply(r).isBefore(t);
         });
         if (nullable) {
             f.put("is_null_", isNull(getter));
@@ -187,13 +253,18 @@ public final class FlowRunCriteria {
         };
     }
 
-    private static Predicate<FlowRunRecord> object(JsonNode node, List<Object> loc, Map<String, Field> fields,
-                                                   boolean operatorAllowed, InvalidInput problems) {
+    private static Predicate<FlowRunRecord> object(
+            JsonNode node,
+            List<Object> loc,
+            Map<String, Field> fields,
+            boolean operatorAllowed,
+            InvalidInput problems) {
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isObject()) {
-            problems.add("model_type", loc, "Input should be a valid dictionary or object to extract fields from", node);
+            problems.add(
+                    "model_type", loc, "Input should be a valid dictionary or object to extract fields from", node);
             return null;
         }
         boolean or = false;
@@ -227,7 +298,8 @@ public final class FlowRunCriteria {
             return null;
         }
         boolean any = or;
-        return r -> any ? parts.stream().anyMatch(p -> p.test(r)) : parts.stream().allMatch(p -> p.test(r));
+        return r ->
+                any ? parts.stream().anyMatch(p -> p.test(r)) : parts.stream().allMatch(p -> p.test(r));
     }
 
     private static Field anyOf(Function<FlowRunRecord, String> getter, boolean uuid) {
@@ -251,15 +323,21 @@ public final class FlowRunCriteria {
                 return null;
             }
             String needle = v.textValue().toLowerCase(Locale.ROOT);
-            return r -> getter.apply(r) != null && getter.apply(r).toLowerCase(Locale.ROOT).contains(needle);
+            return r -> getter.apply(r) != null
+                    && getter.apply(r).toLowerCase(Locale.ROOT).contains(needle);
         };
     }
 
     private static Field startsWith(Function<FlowRunRecord, String> getter) {
         return (v, loc, p) -> {
             List<String> values = strings(v, loc, p, false);
-            return values == null ? null : r -> getter.apply(r) != null
-                    && values.stream().anyMatch(s -> getter.apply(r).toLowerCase(Locale.ROOT).startsWith(s.toLowerCase(Locale.ROOT)));
+            return values == null
+                    ? null
+                    : r -> getter.apply(r) != null
+                            && values.stream()
+                                    .anyMatch(s -> getter.apply(r)
+                                            .toLowerCase(Locale.ROOT)
+                                            .startsWith(s.toLowerCase(Locale.ROOT)));
         };
     }
 

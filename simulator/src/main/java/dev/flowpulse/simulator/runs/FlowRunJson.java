@@ -71,7 +71,9 @@ public final class FlowRunJson {
         if (f.creatorKind() == null) {
             run.putNull("created_by");
         } else {
-            run.putObject("created_by").put("id", f.creatorId()).put("type", f.creatorKind())
+            run.putObject("created_by")
+                    .put("id", f.creatorId())
+                    .put("type", f.creatorKind())
                     .put("display_value", f.creatorName());
         }
         run.put("work_pool_id", f.workPoolId());
@@ -105,8 +107,13 @@ public final class FlowRunJson {
         details.put("deferred", false).put("untrackable_result", false);
         details.putNull("pause_timeout");
         details.put("pause_reschedule", false);
-        details.putNull("pause_key").putNull("run_input_keyset").putNull("refresh_cache").putNull("retriable")
-                .putNull("transition_id").putNull("task_parameters_id").putNull("traceparent")
+        details.putNull("pause_key")
+                .putNull("run_input_keyset")
+                .putNull("refresh_cache")
+                .putNull("retriable")
+                .putNull("transition_id")
+                .putNull("task_parameters_id")
+                .putNull("traceparent")
                 .putNull("deployment_concurrency_lease_id");
         return state;
     }

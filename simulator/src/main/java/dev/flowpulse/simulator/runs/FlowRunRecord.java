@@ -12,9 +12,16 @@ import java.util.List;
  *                          state is not in the event, so its timestamp stands in for it)
  * @param created           received time of the first event; {@code updated} of the last
  */
-public record FlowRunRecord(RunFacts facts, StateEntry state, int runCount, Instant expectedStartTime,
-                            Instant startTime, Instant endTime, long totalRunTimeMicros,
-                            Instant created, Instant updated) {
+public record FlowRunRecord(
+        RunFacts facts,
+        StateEntry state,
+        int runCount,
+        Instant expectedStartTime,
+        Instant startTime,
+        Instant endTime,
+        long totalRunTimeMicros,
+        Instant created,
+        Instant updated) {
 
     /**
      * Replays the states (sorted by timestamp) into the run's columns.
@@ -46,8 +53,8 @@ public record FlowRunRecord(RunFacts facts, StateEntry state, int runCount, Inst
             previous = s;
         }
         StateEntry current = states.get(states.size() - 1);
-        return new FlowRunRecord(facts, current, current.runCount(), states.get(0).timestamp(), start, end, total,
-                created, updated);
+        return new FlowRunRecord(
+                facts, current, current.runCount(), states.get(0).timestamp(), start, end, total, created, updated);
     }
 
     /** {@code Run.estimated_run_time}: total run time, plus the current RUNNING span. */

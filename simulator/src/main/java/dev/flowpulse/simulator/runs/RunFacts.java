@@ -9,9 +9,21 @@ import java.util.TreeSet;
  * deployment, queue and pool, the tags and the creator, read from {@code resource} and
  * {@code related}. Optional parts are null. Immutable.
  */
-public record RunFacts(String flowRunId, String name, String flowId, String flowName, String deploymentId,
-                       String deploymentName, String workQueueId, String workQueueName, String workPoolId,
-                       String workPoolName, List<String> tags, String creatorKind, String creatorId, String creatorName) {
+public record RunFacts(
+        String flowRunId,
+        String name,
+        String flowId,
+        String flowName,
+        String deploymentId,
+        String deploymentName,
+        String workQueueId,
+        String workQueueName,
+        String workPoolId,
+        String workPoolName,
+        List<String> tags,
+        String creatorKind,
+        String creatorId,
+        String creatorName) {
 
     /** Reads the facts from one event's labels. */
     public static RunFacts from(Map<String, String> resource, List<Map<String, String>> related) {
@@ -23,22 +35,46 @@ public record RunFacts(String flowRunId, String name, String flowId, String flow
             String id = r.getOrDefault("prefect.resource.id", "");
             String name = r.get("prefect.resource.name");
             switch (r.getOrDefault("prefect.resource.role", "")) {
-                case "flow" -> { flowId = suffix(id, "prefect.flow."); flowName = name; }
-                case "deployment" -> { deploymentId = suffix(id, "prefect.deployment."); deploymentName = name; }
-                case "work-queue" -> { queueId = suffix(id, "prefect.work-queue."); queueName = name; }
-                case "work-pool" -> { poolId = suffix(id, "prefect.work-pool."); poolName = name; }
+                case "flow" -> {
+                    flowId = suffix(id, "prefect.flow.");
+                    flowName = name;
+                }
+                case "deployment" -> {
+                    deploymentId = suffix(id, "prefect.deployment.");
+                    deploymentName = name;
+                }
+                case "work-queue" -> {
+                    queueId = suffix(id, "prefect.work-queue.");
+                    queueName = name;
+                }
+                case "work-pool" -> {
+                    poolId = suffix(id, "prefect.work-pool.");
+                    poolName = name;
+                }
                 case "tag" -> tags.add(suffix(id, "prefect.tag."));
                 case "creator" -> {
                     creatorKind = id.startsWith("prefect.automation.") ? "AUTOMATION" : "DEPLOYMENT";
                     creatorId = id.substring(id.lastIndexOf('.') + 1);
                     creatorName = name;
                 }
-                default -> { }
+                default -> {}
             }
         }
-        return new RunFacts(suffix(resource.get("prefect.resource.id"), "prefect.flow-run."),
-                resource.getOrDefault("prefect.resource.name", ""), flowId, flowName, deploymentId, deploymentName,
-                queueId, queueName, poolId, poolName, List.copyOf(tags), creatorKind, creatorId, creatorName);
+        return new RunFacts(
+                suffix(resource.get("prefect.resource.id"), "prefect.flow-run."),
+                resource.getOrDefault("prefect.resource.name", ""),
+                flowId,
+                flowName,
+                deploymentId,
+                deploymentName,
+                queueId,
+                queueName,
+                poolId,
+                poolName,
+                List.copyOf(tags),
+                creatorKind,
+                creatorId,
+                creatorName);
     }
 
     private static String suffix(String id, String prefix) {

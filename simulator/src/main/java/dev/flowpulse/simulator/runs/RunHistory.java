@@ -23,13 +23,18 @@ public final class RunHistory {
     private RunHistory() {}
 
     /** One {@code HistoryResponseState}; durations in microseconds. */
-    public record StateCount(String stateType, String stateName, long countRuns,
-                             long sumEstimatedRunTimeMicros, long sumEstimatedLatenessMicros) {}
+    public record StateCount(
+            String stateType,
+            String stateName,
+            long countRuns,
+            long sumEstimatedRunTimeMicros,
+            long sumEstimatedLatenessMicros) {}
 
     /** One {@code HistoryResponse}: states in a stable (type, name) order, empty when no run falls in it. */
     public record Bucket(Instant intervalStart, Instant intervalEnd, List<StateCount> states) {}
 
-    public static List<Bucket> buckets(List<FlowRunRecord> runs, Instant start, Instant end, long intervalMicros, Instant now) {
+    public static List<Bucket> buckets(
+            List<FlowRunRecord> runs, Instant start, Instant end, long intervalMicros, Instant now) {
         if (intervalMicros <= 0) {
             throw new IllegalArgumentException("interval must be positive");
         }

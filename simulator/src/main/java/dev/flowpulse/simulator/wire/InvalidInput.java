@@ -48,11 +48,18 @@ public final class InvalidInput extends Exception {
     /** Pydantic's {@code str(ValidationError)}: {@code N validation error(s) for Model} then loc / message pairs. */
     public String summary(String modelName) {
         StringBuilder text = new StringBuilder();
-        text.append(problems.size()).append(problems.size() == 1 ? " validation error for " : " validation errors for ")
+        text.append(problems.size())
+                .append(problems.size() == 1 ? " validation error for " : " validation errors for ")
                 .append(modelName);
         for (Problem p : problems) {
-            text.append('\n').append(String.join(".", p.loc().stream().map(String::valueOf).toList()))
-                    .append("\n  ").append(p.msg()).append(" [type=").append(p.type()).append(']');
+            text.append('\n')
+                    .append(String.join(
+                            ".", p.loc().stream().map(String::valueOf).toList()))
+                    .append("\n  ")
+                    .append(p.msg())
+                    .append(" [type=")
+                    .append(p.type())
+                    .append(']');
         }
         return text.toString();
     }

@@ -49,10 +49,12 @@ public final class PrefectTime {
         }
         String t = text.trim();
         try {
-            return micros(OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+            return micros(OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant());
         } catch (DateTimeParseException offsetMissing) {
             try {
-                return micros(LocalDateTime.parse(t, DateTimeFormatter.ISO_LOCAL_DATE_TIME).toInstant(ZoneOffset.UTC));
+                return micros(LocalDateTime.parse(t, DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                        .toInstant(ZoneOffset.UTC));
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("Input should be a valid datetime, got '" + text + "'");
             }

@@ -30,12 +30,17 @@ class EventFactoryTest {
         for (JsonNode sample : samples) {
             StateSnapshot next = stateOf(sample);
             runCount = EventFactory.nextRunCount(runCount, previous == null ? null : previous.type(), next.type());
-            ObjectNode built = EventFactory.stateChange(crimsonFox, previous, next, runCount,
+            ObjectNode built = EventFactory.stateChange(
+                    crimsonFox,
+                    previous,
+                    next,
+                    runCount,
                     PrefectTime.parse(sample.get("received").textValue()));
 
             assertThat(MAPPER.writeValueAsString(built)).isEqualTo(MAPPER.writeValueAsString(sample));
-            assertThat(fieldNames(built)).containsExactly(
-                    "occurred", "event", "resource", "related", "payload", "id", "follows", "received");
+            assertThat(fieldNames(built))
+                    .containsExactly(
+                            "occurred", "event", "resource", "related", "payload", "id", "follows", "received");
             previous = next;
         }
     }
@@ -44,10 +49,18 @@ class EventFactoryTest {
     void shouldReproduceTheFailedSampleWithItsMessageAndNoFollowsAfterALongRun() throws Exception {
         JsonNode sample = PrefectSamples.event("Failed");
         RunIdentity braveOtter = identity("brave-otter", List.of("auto-scheduled", "etl", "prod"), null);
-        StateSnapshot running = new StateSnapshot(UUID.fromString("019df26e-398a-7254-93c9-54618cb151b2"), "RUNNING",
-                "Running", "", Instant.parse("2026-05-04T10:00:03.210774Z"));
+        StateSnapshot running = new StateSnapshot(
+                UUID.fromString("019df26e-398a-7254-93c9-54618cb151b2"),
+                "RUNNING",
+                "Running",
+                "",
+                Instant.parse("2026-05-04T10:00:03.210774Z"));
 
-        ObjectNode built = EventFactory.stateChange(braveOtter, running, stateOf(sample), 1,
+        ObjectNode built = EventFactory.stateChange(
+                braveOtter,
+                running,
+                stateOf(sample),
+                1,
                 PrefectTime.parse(sample.get("received").textValue()));
 
         assertThat(MAPPER.writeValueAsString(built)).isEqualTo(MAPPER.writeValueAsString(sample));
@@ -57,11 +70,19 @@ class EventFactoryTest {
     void shouldAddTheCreatorForAutomationMadeRuns() throws Exception {
         JsonNode sample = PrefectSamples.event("Scheduled-created-by-automation");
         JsonNode automation = IDS.get("automation");
-        RunIdentity zestyGecko = identity("zesty-gecko", List.of("etl", "prod"), new RunIdentity.Creator(
-                RunIdentity.Creator.Kind.AUTOMATION, UUID.fromString(automation.get("id").textValue()),
-                automation.get("name").textValue()));
+        RunIdentity zestyGecko = identity(
+                "zesty-gecko",
+                List.of("etl", "prod"),
+                new RunIdentity.Creator(
+                        RunIdentity.Creator.Kind.AUTOMATION,
+                        UUID.fromString(automation.get("id").textValue()),
+                        automation.get("name").textValue()));
 
-        ObjectNode built = EventFactory.stateChange(zestyGecko, null, stateOf(sample), 0,
+        ObjectNode built = EventFactory.stateChange(
+                zestyGecko,
+                null,
+                stateOf(sample),
+                0,
                 PrefectTime.parse(sample.get("received").textValue()));
 
         assertThat(MAPPER.writeValueAsString(built)).isEqualTo(MAPPER.writeValueAsString(sample));
@@ -95,19 +116,30 @@ class EventFactoryTest {
     }
 
     static RunIdentity identity(String runName, List<String> tags, RunIdentity.Creator creator) {
-        return new RunIdentity(UUID.fromString(IDS.get("runs").get(runName).textValue()), runName,
-                ref(IDS.get("flow")), ref(IDS.get("deployment")), ref(IDS.get("work_queue")), ref(IDS.get("work_pool")),
-                IDS.get("work_pool").get("type").textValue(), tags, creator);
+        return new RunIdentity(
+                UUID.fromString(IDS.get("runs").get(runName).textValue()),
+                runName,
+                ref(IDS.get("flow")),
+                ref(IDS.get("deployment")),
+                ref(IDS.get("work_queue")),
+                ref(IDS.get("work_pool")),
+                IDS.get("work_pool").get("type").textValue(),
+                tags,
+                creator);
     }
 
     private static NamedRef ref(JsonNode node) {
-        return new NamedRef(UUID.fromString(node.get("id").textValue()), node.get("name").textValue());
+        return new NamedRef(
+                UUID.fromString(node.get("id").textValue()), node.get("name").textValue());
     }
 
     private static StateSnapshot stateOf(JsonNode event) {
         JsonNode resource = event.get("resource");
-        return new StateSnapshot(UUID.fromString(event.get("id").textValue()), resource.get("prefect.state-type").textValue(),
-                resource.get("prefect.state-name").textValue(), resource.get("prefect.state-message").textValue(),
+        return new StateSnapshot(
+                UUID.fromString(event.get("id").textValue()),
+                resource.get("prefect.state-type").textValue(),
+                resource.get("prefect.state-name").textValue(),
+                resource.get("prefect.state-message").textValue(),
                 PrefectTime.parse(event.get("occurred").textValue()));
     }
 

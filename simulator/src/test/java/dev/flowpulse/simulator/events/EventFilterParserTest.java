@@ -22,13 +22,17 @@ class EventFilterParserTest {
     @Test
     void shouldDumpTheSampleRequestFilterExactlyAsThePageTokenCarriesIt() throws Exception {
         JsonNode request = PrefectSamples.json("rest/events-filter-request.json");
-        String nextPage = PrefectSamples.json("rest/events-filter-response-page1.json").get("next_page").textValue();
+        String nextPage = PrefectSamples.json("rest/events-filter-response-page1.json")
+                .get("next_page")
+                .textValue();
         String token = nextPage.substring(nextPage.indexOf("page-token=") + "page-token=".length());
-        String tokenJson = new String(Base64.getDecoder().decode(Base64.getDecoder().decode(token)), StandardCharsets.UTF_8);
+        String tokenJson =
+                new String(Base64.getDecoder().decode(Base64.getDecoder().decode(token)), StandardCharsets.UTF_8);
 
         EventFilter filter = EventFilterParser.parse(request.get("filter"), NOW);
 
-        assertThat(PythonJson.dumps(MAPPER.readTree(tokenJson).get("filter"))).isEqualTo(PythonJson.dumps(filter.toPrefectJson()));
+        assertThat(PythonJson.dumps(MAPPER.readTree(tokenJson).get("filter")))
+                .isEqualTo(PythonJson.dumps(filter.toPrefectJson()));
     }
 
     @Test
@@ -41,37 +45,48 @@ class EventFilterParserTest {
         assertThat(filter.event().name()).isNull();
         assertThat(filter.ids()).isEmpty();
         assertThat(filter.descending()).isTrue();
-        assertThat(filter.includesLive(stored(PrefectSamples.event("Completed")))).isTrue();
-        assertThat(filter.includesLive(stored(PrefectSamples.event("heartbeat")))).isFalse();
+        assertThat(filter.includesLive(stored(PrefectSamples.event("Completed"))))
+                .isTrue();
+        assertThat(filter.includesLive(stored(PrefectSamples.event("heartbeat"))))
+                .isFalse();
     }
 
     @Test
     void shouldRejectUnknownKeysAtEveryLevel() {
-        for (String json : new String[] {"{\"bogus\":1}", "{\"event\":{\"prefixes\":[\"x\"]}}",
+        for (String json : new String[] {
+            "{\"bogus\":1}",
+            "{\"event\":{\"prefixes\":[\"x\"]}}",
             "{\"occurred\":{\"since\":\"2026-05-04T00:00:00Z\",\"untill\":\"2026-05-04T00:00:00Z\"}}",
-            "{\"related\":[{\"role\":[\"flow\"],\"name\":\"x\"}]}", "{\"id\":{\"ids\":[]}}"}) {
+            "{\"related\":[{\"role\":[\"flow\"],\"name\":\"x\"}]}",
+            "{\"id\":{\"ids\":[]}}"
+        }) {
             assertThatThrownBy(() -> EventFilterParser.parse(MAPPER.readTree(json), NOW))
                     .isInstanceOf(InvalidInput.class)
-                    .satisfies(e -> assertThat(((InvalidInput) e).problems()).extracting(InvalidInput.Problem::type)
+                    .satisfies(e -> assertThat(((InvalidInput) e).problems())
+                            .extracting(InvalidInput.Problem::type)
                             .contains("extra_forbidden"));
         }
     }
 
     @Test
     void shouldRejectWrongTypesAndReportEveryProblem() throws Exception {
-        JsonNode bad = MAPPER.readTree("{\"occurred\":{\"since\":\"soon\"},\"order\":\"UP\",\"event\":{\"prefix\":\"x\"},"
-                + "\"id\":{\"id\":[\"not-a-uuid\"]},\"occurred_x\":1}");
+        JsonNode bad =
+                MAPPER.readTree("{\"occurred\":{\"since\":\"soon\"},\"order\":\"UP\",\"event\":{\"prefix\":\"x\"},"
+                        + "\"id\":{\"id\":[\"not-a-uuid\"]},\"occurred_x\":1}");
 
         assertThatThrownBy(() -> EventFilterParser.parse(bad, NOW))
                 .isInstanceOf(InvalidInput.class)
                 .satisfies(e -> assertThat(((InvalidInput) e).problems()).hasSize(5))
-                .satisfies(e -> assertThat(((InvalidInput) e).summary("EventFilter")).startsWith("5 validation errors for EventFilter"));
+                .satisfies(e -> assertThat(((InvalidInput) e).summary("EventFilter"))
+                        .startsWith("5 validation errors for EventFilter"));
     }
 
     @Test
     void shouldMatchLabelsWithGlobsAndNegation() {
-        assertThat(LabelSpec.matches("prefect.flow-run.*", "prefect.flow-run.abc")).isTrue();
-        assertThat(LabelSpec.matches("prefect.flow-run.a?c", "prefect.flow-run.abc")).isTrue();
+        assertThat(LabelSpec.matches("prefect.flow-run.*", "prefect.flow-run.abc"))
+                .isTrue();
+        assertThat(LabelSpec.matches("prefect.flow-run.a?c", "prefect.flow-run.abc"))
+                .isTrue();
         assertThat(LabelSpec.matches("!FAILED", "COMPLETED")).isTrue();
         assertThat(LabelSpec.matches("!FAILED", "FAILED")).isFalse();
         assertThat(LabelSpec.matches("!FAILED", null)).isFalse();
@@ -80,8 +95,10 @@ class EventFilterParserTest {
 
     @Test
     void shouldApplyRelatedOnlyToStoredQueriesNotToLiveEvents() throws Exception {
-        EventFilter filter = EventFilterParser.parse(MAPPER.readTree(
-                "{\"related\":{\"role\":[\"deployment\"],\"labels\":{\"prefect.resource.name\":\"nightly\"}}}"), NOW);
+        EventFilter filter = EventFilterParser.parse(
+                MAPPER.readTree(
+                        "{\"related\":{\"role\":[\"deployment\"],\"labels\":{\"prefect.resource.name\":\"nightly\"}}}"),
+                NOW);
         StoredEvent event = stored(PrefectSamples.event("Completed"));
 
         assertThat(filter.includesStored(event)).isFalse();

@@ -16,8 +16,8 @@ public final class DeadLetterDeserializationHandler extends LogAndContinueExcept
     public static final String REASON = "deserialization-error";
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-            Exception exception) {
+    public Response handleError(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         Response response = super.handleError(context, record, exception);
         DeadLetterRecords.tag(response.deadLetterQueueRecords(), REASON, context, exception);
         return response;

@@ -19,12 +19,16 @@ final class DeadLetterRecords {
     private DeadLetterRecords() {}
 
     /** The detail is the exception class only: exception messages may quote the payload. */
-    static void tag(List<ProducerRecord<byte[], byte[]>> records, String reason, ErrorHandlerContext context,
+    static void tag(
+            List<ProducerRecord<byte[], byte[]>> records,
+            String reason,
+            ErrorHandlerContext context,
             Exception exception) {
         for (ProducerRecord<byte[], byte[]> record : records) {
             DeadLetters.put(record.headers(), Headers.DLQ_STAGE, STAGE);
             DeadLetters.put(record.headers(), Headers.DLQ_REASON, reason);
-            DeadLetters.put(record.headers(), Headers.DLQ_DETAIL, exception.getClass().getName());
+            DeadLetters.put(
+                    record.headers(), Headers.DLQ_DETAIL, exception.getClass().getName());
             DeadLetters.withSource(record.headers(), context.topic(), context.partition(), context.offset());
         }
     }

@@ -26,6 +26,7 @@ public final class RawEventProcessor implements FixedKeyProcessor<String, byte[]
 
     /** Dead-letter reason for a record not keyed by its flow-run id (it would break per-run ordering). */
     public static final String KEY_MISMATCH = "key-mismatch";
+
     static final String STAGE = "streams";
 
     private static final Logger log = LoggerFactory.getLogger(RawEventProcessor.class);
@@ -60,15 +61,19 @@ public final class RawEventProcessor implements FixedKeyProcessor<String, byte[]
     /** Parses and checks the key: a state change keyed by another run is rejected, not trusted. */
     static ParsedEvent parse(String key, byte[] value, String workspace) {
         ParsedEvent parsed = FlowRunEventParser.parse(value, workspace);
-        if (parsed instanceof ParsedEvent.StateChange change && !change.event().flowRunId().equals(key)) {
-            return new ParsedEvent.Rejected(KEY_MISMATCH,
-                    "record key '" + key + "' is not the event's flow-run id " + change.event().flowRunId());
+        if (parsed instanceof ParsedEvent.StateChange change
+                && !change.event().flowRunId().equals(key)) {
+            return new ParsedEvent.Rejected(
+                    KEY_MISMATCH,
+                    "record key '" + key + "' is not the event's flow-run id "
+                            + change.event().flowRunId());
         }
         return parsed;
     }
 
     private void forwardDeadLetter(FixedKeyRecord<String, byte[]> record, ParsedEvent.Rejected rejected) {
-        org.apache.kafka.common.header.Headers headers = DeadLetters.headers(STAGE, rejected.reason(), rejected.detail());
+        org.apache.kafka.common.header.Headers headers =
+                DeadLetters.headers(STAGE, rejected.reason(), rejected.detail());
         String topic = "";
         int partition = -1;
         long offset = -1L;
@@ -86,8 +91,8 @@ public final class RawEventProcessor implements FixedKeyProcessor<String, byte[]
     }
 
     /** Workspace and source travel along so a dead letter can be replayed as it came. */
-    private static void keepIngestHeaders(org.apache.kafka.common.header.Headers from,
-            org.apache.kafka.common.header.Headers to) {
+    private static void keepIngestHeaders(
+            org.apache.kafka.common.header.Headers from, org.apache.kafka.common.header.Headers to) {
         for (String name : new String[] {Headers.WORKSPACE, Headers.SOURCE, Headers.EVENT_ID}) {
             String value = DeadLetters.get(from, name);
             if (value != null) {

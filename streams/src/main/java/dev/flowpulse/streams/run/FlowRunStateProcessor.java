@@ -45,8 +45,8 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
      * @param runStoreName     flow-run id → {@link RunHistory}
      * @param pendingStoreName flow-run id → wall-clock ms its finish became pending
      */
-    public FlowRunStateProcessor(String runStoreName, String pendingStoreName, TopologySettings settings,
-            StreamsCounters counters) {
+    public FlowRunStateProcessor(
+            String runStoreName, String pendingStoreName, TopologySettings settings, StreamsCounters counters) {
         this.runStoreName = runStoreName;
         this.pendingStoreName = pendingStoreName;
         this.settings = settings;
@@ -77,7 +77,10 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         context.forward(record.withValue(RunOutput.of(step.transition())));
         if (step.holdsFinishBack()) {
             pending.put(runId, step.history().pendingFinish().sinceWallClockMs());
-            log.debug("Holding back the finish of flow run {}: {}", runId, step.history().pendingGap().orElse(null));
+            log.debug(
+                    "Holding back the finish of flow run {}: {}",
+                    runId,
+                    step.history().pendingGap().orElse(null));
         } else if (step.releasesHeldFinish()) {
             pending.delete(runId);
         }
@@ -136,8 +139,13 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         FinishedFlowRun run = history.finishedRun();
         forwardFinish(runId, run);
         counters.finishForced();
-        log.info("Forced the finish of flow run {} ({} {}) after {}, history still incomplete ({}): total_run_time {} s",
-                runId, run.flowRunName(), run.stateType(), after, history.pendingGap().map(Enum::name).orElse("none"),
+        log.info(
+                "Forced the finish of flow run {} ({} {}) after {}, history still incomplete ({}): total_run_time {} s",
+                runId,
+                run.flowRunName(),
+                run.stateType(),
+                after,
+                history.pendingGap().map(Enum::name).orElse("none"),
                 run.totalRunTimeSeconds());
         return history.finishPublished();
     }

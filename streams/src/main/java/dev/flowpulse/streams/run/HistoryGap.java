@@ -33,13 +33,17 @@ public enum HistoryGap {
      * @param states                the run's states ordered by {@code occurred} (may include the terminal itself)
      * @param trimmedRunningEntries RUNNING entries already dropped by the per-run cap: the oldest, so before the terminal
      */
-    public static Optional<HistoryGap> before(FlowRunEvent terminal, List<SeenState> states, int trimmedRunningEntries) {
-        if (terminal.follows() != null && states.stream().noneMatch(s -> s.eventId().equals(terminal.follows()))) {
+    public static Optional<HistoryGap> before(
+            FlowRunEvent terminal, List<SeenState> states, int trimmedRunningEntries) {
+        if (terminal.follows() != null
+                && states.stream().noneMatch(s -> s.eventId().equals(terminal.follows()))) {
             return Optional.of(FOLLOWED_STATE_UNSEEN);
         }
-        long runningBefore = trimmedRunningEntries + states.stream()
-                .filter(s -> s.type() == StateType.RUNNING && s.occurred().isBefore(terminal.occurred()))
-                .count();
+        long runningBefore = trimmedRunningEntries
+                + states.stream()
+                        .filter(s ->
+                                s.type() == StateType.RUNNING && s.occurred().isBefore(terminal.occurred()))
+                        .count();
         if (terminal.previousType() == StateType.RUNNING && runningBefore == 0) {
             return Optional.of(RUNNING_UNSEEN);
         }

@@ -27,8 +27,14 @@ import java.util.Optional;
  * @param trimmedRunningEntries RUNNING states among those dropped, for the run-count rule
  * @param pendingFinish         the first terminal state, while its finish is held back; else null
  */
-public record RunHistory(List<SeenState> states, boolean finished, long lastSeenWallClockMs, Instant firstRunning,
-        double trimmedRunTimeSeconds, int trimmedRunningEntries, PendingFinish pendingFinish) {
+public record RunHistory(
+        List<SeenState> states,
+        boolean finished,
+        long lastSeenWallClockMs,
+        Instant firstRunning,
+        double trimmedRunTimeSeconds,
+        int trimmedRunningEntries,
+        PendingFinish pendingFinish) {
 
     public RunHistory {
         states = states == null ? List.of() : List.copyOf(states);
@@ -54,7 +60,8 @@ public record RunHistory(List<SeenState> states, boolean finished, long lastSeen
 
     /** What still keeps the pending finish back; empty when there is none or the history is complete. */
     public Optional<HistoryGap> pendingGap() {
-        return pendingFinish == null ? Optional.empty()
+        return pendingFinish == null
+                ? Optional.empty()
                 : HistoryGap.before(pendingFinish.terminal(), states, trimmedRunningEntries);
     }
 
@@ -71,14 +78,19 @@ public record RunHistory(List<SeenState> states, boolean finished, long lastSeen
         List<SeenState> next = insertByOccurred(states, SeenState.of(event));
         double totalRunTime = totalRunTimeUntil(next, trimmedRunTimeSeconds, event.occurred());
         boolean firstTerminal = event.isTerminal() && !finished && pendingFinish == null;
-        RunHistory history = new RunHistory(next, finished, nowMs, earliestRunning(firstRunning, event),
-                trimmedRunTimeSeconds, trimmedRunningEntries,
+        RunHistory history = new RunHistory(
+                next,
+                finished,
+                nowMs,
+                earliestRunning(firstRunning, event),
+                trimmedRunTimeSeconds,
+                trimmedRunningEntries,
                 firstTerminal ? new PendingFinish(event, nowMs) : pendingFinish);
         FlowRunTransition transition = new FlowRunTransition(event, totalRunTime, firstTerminal);
         // Checked before trimming: the cap must not hide the state a terminal's follows names.
         if (history.hasPendingFinish() && history.pendingGap().isEmpty()) {
-            return Optional.of(new RunStep(history.finishPublished().trimmedTo(maxStates), transition,
-                    history.finishedRun()));
+            return Optional.of(
+                    new RunStep(history.finishPublished().trimmedTo(maxStates), transition, history.finishedRun()));
         }
         return Optional.of(new RunStep(history.trimmedTo(maxStates), transition, null));
     }
@@ -90,18 +102,30 @@ public record RunHistory(List<SeenState> states, boolean finished, long lastSeen
      * = the terminal's {@code occurred}, {@code total_run_time} up to that {@code occurred}.
      */
     public FinishedFlowRun finishedRun() {
-        FlowRunEvent terminal = Objects.requireNonNull(pendingFinish, "no pending finish").terminal();
+        FlowRunEvent terminal =
+                Objects.requireNonNull(pendingFinish, "no pending finish").terminal();
         Instant end = terminal.occurred();
         Instant start = firstRunning == null || firstRunning.isAfter(end) ? end : firstRunning;
-        return new FinishedFlowRun(terminal.workspace(), terminal.flowRunId(), terminal.flowRunName(), terminal.flow(),
-                terminal.deployment(), terminal.workPool(), terminal.tags(), terminal.stateType(),
-                terminal.stateName(), start, end, totalRunTimeUntil(end), terminal.runCount());
+        return new FinishedFlowRun(
+                terminal.workspace(),
+                terminal.flowRunId(),
+                terminal.flowRunName(),
+                terminal.flow(),
+                terminal.deployment(),
+                terminal.workPool(),
+                terminal.tags(),
+                terminal.stateType(),
+                terminal.stateName(),
+                start,
+                end,
+                totalRunTimeUntil(end),
+                terminal.runCount());
     }
 
     /** This history once the finish was published: finished, nothing pending. */
     public RunHistory finishPublished() {
-        return new RunHistory(states, true, lastSeenWallClockMs, firstRunning, trimmedRunTimeSeconds,
-                trimmedRunningEntries, null);
+        return new RunHistory(
+                states, true, lastSeenWallClockMs, firstRunning, trimmedRunTimeSeconds, trimmedRunningEntries, null);
     }
 
     /** Prefect's {@code total_run_time} as of {@code until}: over the states seen so far. */
@@ -154,8 +178,8 @@ public record RunHistory(List<SeenState> states, boolean finished, long lastSeen
                 runningEntries++;
             }
         }
-        return new RunHistory(kept, finished, lastSeenWallClockMs, firstRunning, carried, runningEntries,
-                pendingFinish);
+        return new RunHistory(
+                kept, finished, lastSeenWallClockMs, firstRunning, carried, runningEntries, pendingFinish);
     }
 
     private static Instant earliestRunning(Instant known, FlowRunEvent event) {

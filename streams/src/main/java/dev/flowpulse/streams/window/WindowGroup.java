@@ -25,8 +25,13 @@ public record WindowGroup(String dimension, Map<String, String> group) {
 
     /** Only meaningful for runs that have a deployment; the topology filters the others out. */
     public static WindowGroup byDeployment(WindowContribution contribution) {
-        return new WindowGroup(DEPLOYMENT,
-                Map.of(FLOW, contribution.flow().name(), DEPLOYMENT, contribution.deployment().name()));
+        return new WindowGroup(
+                DEPLOYMENT,
+                Map.of(
+                        FLOW,
+                        contribution.flow().name(),
+                        DEPLOYMENT,
+                        contribution.deployment().name()));
     }
 
     public WindowKey windowKey(Instant windowStart, Duration windowSize) {

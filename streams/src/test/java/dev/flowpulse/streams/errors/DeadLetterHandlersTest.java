@@ -64,7 +64,8 @@ class DeadLetterHandlersTest {
         handler.configure(CONFIG);
 
         ProcessingExceptionHandler.Response response = handler.handleError(
-                new Source("flowpulse.prefect-events.raw", 2, 41L), new Record<>("k", "v", 0L),
+                new Source("flowpulse.prefect-events.raw", 2, 41L),
+                new Record<>("k", "v", 0L),
                 new IllegalStateException("boom"));
 
         assertThat(response.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
@@ -73,7 +74,8 @@ class DeadLetterHandlersTest {
             assertThat(record.value()).isEqualTo(VALUE);
             assertThat(record.key()).isEqualTo(KEY);
             assertExplained(record, DeadLetterProcessingHandler.REASON, "2", "41");
-            assertThat(DeadLetters.get(record.headers(), Headers.DLQ_DETAIL)).isEqualTo("java.lang.IllegalStateException");
+            assertThat(DeadLetters.get(record.headers(), Headers.DLQ_DETAIL))
+                    .isEqualTo("java.lang.IllegalStateException");
             assertThat(DeadLetters.get(record.headers(), Headers.WORKSPACE)).isEqualTo("prod");
         });
     }
@@ -86,19 +88,22 @@ class DeadLetterHandlersTest {
                 new ConsumerRecord<>("flowpulse-streams-state-totals-by-series-repartition", 0, 7L, KEY, VALUE);
 
         DeserializationExceptionHandler.Response response = handler.handleError(
-                new Source("flowpulse-streams-state-totals-by-series-repartition", 0, 7L), corrupt,
+                new Source("flowpulse-streams-state-totals-by-series-repartition", 0, 7L),
+                corrupt,
                 new org.apache.kafka.common.errors.SerializationException("bad"));
 
         assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
-        assertThat(response.deadLetterQueueRecords()).singleElement()
+        assertThat(response.deadLetterQueueRecords())
+                .singleElement()
                 .satisfies(record -> assertExplained(record, DeadLetterDeserializationHandler.REASON, "0", "7"));
     }
 
-    private static void assertExplained(ProducerRecord<byte[], byte[]> record, String reason, String partition,
-            String offset) {
+    private static void assertExplained(
+            ProducerRecord<byte[], byte[]> record, String reason, String partition, String offset) {
         assertThat(DeadLetters.get(record.headers(), Headers.DLQ_STAGE)).isEqualTo("streams");
         assertThat(DeadLetters.get(record.headers(), Headers.DLQ_REASON)).isEqualTo(reason);
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_PARTITION)).isEqualTo(partition);
+        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_PARTITION))
+                .isEqualTo(partition);
         assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_OFFSET)).isEqualTo(offset);
     }
 }

@@ -37,7 +37,8 @@ class HistoryGapTest {
     void shouldFindNoGapInTheCompleteCrimsonFoxLifecycle() {
         List<ObjectNode> fox = crimsonFoxLifecycle();
 
-        assertThat(HistoryGap.before(terminal(fox.get(4)), seen(fox.toArray(JsonNode[]::new)), 0)).isEmpty();
+        assertThat(HistoryGap.before(terminal(fox.get(4)), seen(fox.toArray(JsonNode[]::new)), 0))
+                .isEmpty();
     }
 
     @Test
@@ -56,15 +57,18 @@ class HistoryGapTest {
 
         assertThat(HistoryGap.before(terminal(failed), seen(failed), 0)).contains(HistoryGap.RUNNING_UNSEEN);
         ObjectNode running = derive(sample("Running"), BRAVE_OTTER, eventId(1), Instant.parse("2026-05-04T10:04:14Z"));
-        assertThat(HistoryGap.before(terminal(failed), seen(running, failed), 0)).isEmpty();
+        assertThat(HistoryGap.before(terminal(failed), seen(running, failed), 0))
+                .isEmpty();
     }
 
     @Test
     void shouldCountOnlyRunningStatesThatOccurredBeforeTheTerminal() {
         ObjectNode failed = sample("Failed");
-        ObjectNode laterRunning = derive(sample("Running"), BRAVE_OTTER, eventId(2), Instant.parse("2026-05-04T10:20:00Z"));
+        ObjectNode laterRunning =
+                derive(sample("Running"), BRAVE_OTTER, eventId(2), Instant.parse("2026-05-04T10:20:00Z"));
 
-        assertThat(HistoryGap.before(terminal(failed), seen(failed, laterRunning), 0)).contains(HistoryGap.RUNNING_UNSEEN);
+        assertThat(HistoryGap.before(terminal(failed), seen(failed, laterRunning), 0))
+                .contains(HistoryGap.RUNNING_UNSEEN);
     }
 
     @Test
@@ -73,11 +77,13 @@ class HistoryGapTest {
         String run = "019df300-cccc-7000-8000-000000000001";
         List<ObjectNode> retried = retriedRun(run, 1, T0);
         // A Completed 5 min or more after Retrying carries no follows: only the run count tells.
-        FlowRunEvent completed = terminal(runCount(derive(sample("Completed"), run, eventId(9), T0.plusSeconds(400)), 2));
+        FlowRunEvent completed =
+                terminal(runCount(derive(sample("Completed"), run, eventId(9), T0.plusSeconds(400)), 2));
 
         assertThat(HistoryGap.before(completed, seen(retried.get(0), retried.get(1)), 0))
                 .contains(HistoryGap.RUNNING_ENTRIES_MISSING);
-        assertThat(HistoryGap.before(completed, seen(retried.get(0), retried.get(1), retried.get(2)), 0)).isEmpty();
+        assertThat(HistoryGap.before(completed, seen(retried.get(0), retried.get(1), retried.get(2)), 0))
+                .isEmpty();
     }
 
     @Test
@@ -94,11 +100,13 @@ class HistoryGapTest {
         // Scheduled -> Cancelled 10 s later: run_count 0, intended.from SCHEDULED, follows the Scheduled state.
         String run = "019df300-cccc-7000-8000-000000000003";
         ObjectNode scheduled = derive(sample("Scheduled"), run, eventId(1), T0);
-        ObjectNode cancelled = following(runCount(derive(sample("Cancelled"), run, eventId(2), T0.plusSeconds(10)), 0),
-                scheduled);
+        ObjectNode cancelled =
+                following(runCount(derive(sample("Cancelled"), run, eventId(2), T0.plusSeconds(10)), 0), scheduled);
 
-        assertThat(HistoryGap.before(terminal(cancelled), seen(scheduled, cancelled), 0)).isEmpty();
-        assertThat(HistoryGap.before(terminal(cancelled), seen(cancelled), 0)).contains(HistoryGap.FOLLOWED_STATE_UNSEEN);
+        assertThat(HistoryGap.before(terminal(cancelled), seen(scheduled, cancelled), 0))
+                .isEmpty();
+        assertThat(HistoryGap.before(terminal(cancelled), seen(cancelled), 0))
+                .contains(HistoryGap.FOLLOWED_STATE_UNSEEN);
     }
 
     @Test
@@ -106,8 +114,9 @@ class HistoryGapTest {
         // polite-lemur: Running -> Cancelling -> Cancelled (follows Cancelling, from CANCELLING, run_count 1).
         ObjectNode running = derive(sample("Running"), POLITE_LEMUR, eventId(1), Instant.parse("2026-05-04T12:30:00Z"));
 
-        assertThat(HistoryGap.before(terminal(sample("Cancelled")),
-                seen(running, sample("Cancelling"), sample("Cancelled")), 0)).isEmpty();
+        assertThat(HistoryGap.before(
+                        terminal(sample("Cancelled")), seen(running, sample("Cancelling"), sample("Cancelled")), 0))
+                .isEmpty();
         assertThat(HistoryGap.before(terminal(sample("Cancelled")), seen(sample("Cancelling"), sample("Cancelled")), 0))
                 .contains(HistoryGap.RUNNING_ENTRIES_MISSING);
     }

@@ -58,7 +58,8 @@ class RunHistoryTest {
         assertThat(steps).hasSize(5);
         // Completed 09:07:42.315502 - Running 09:05:09.874120 = 152.441382 s
         assertThat(steps.get(4).transition().totalRunTimeSeconds()).isCloseTo(152.441382, within(1e-6));
-        assertThat(steps.stream().map(s -> s.transition().finishesRun())).containsExactly(false, false, false, false, true);
+        assertThat(steps.stream().map(s -> s.transition().finishesRun()))
+                .containsExactly(false, false, false, false, true);
         FinishedFlowRun finished = steps.get(4).finished();
         assertThat(finished.startTime()).isEqualTo(Instant.parse("2026-05-04T09:05:09.874120Z"));
         assertThat(finished.endTime()).isEqualTo(Instant.parse("2026-05-04T09:07:42.315502Z"));
@@ -80,10 +81,10 @@ class RunHistoryTest {
     void shouldFinishARunOnlyOnItsFirstTerminalState() {
         List<FlowRunEvent> events = new ArrayList<>(crimsonFox());
         // Forced out of Completed and finished again: a transition, not a second finished run.
-        events.add(parsed(runCount(derive(sample("Running"), CRIMSON_FOX, eventId(1),
-                Instant.parse("2026-05-04T09:10:00Z")), 2)));
-        events.add(parsed(runCount(derive(sample("Completed"), CRIMSON_FOX, eventId(2),
-                Instant.parse("2026-05-04T09:11:00Z")), 2)));
+        events.add(parsed(runCount(
+                derive(sample("Running"), CRIMSON_FOX, eventId(1), Instant.parse("2026-05-04T09:10:00Z")), 2)));
+        events.add(parsed(runCount(
+                derive(sample("Completed"), CRIMSON_FOX, eventId(2), Instant.parse("2026-05-04T09:11:00Z")), 2)));
 
         List<RunStep> steps = replay(events);
 
@@ -98,7 +99,8 @@ class RunHistoryTest {
     void shouldSumEveryRunningSpanOfARetriedRun() {
         String run = "019df300-aaaa-7000-8000-000000000001";
         // Running 14:00:00 -> AwaitingRetry 14:00:30 -> Retrying 14:01:30 -> Completed 14:02:15 (run_count 2)
-        List<RunStep> steps = replay(retriedRun(run, 11, T0).stream().map(e -> parsed(e)).toList());
+        List<RunStep> steps =
+                replay(retriedRun(run, 11, T0).stream().map(e -> parsed(e)).toList());
 
         // (14:00:30 - 14:00:00) + (14:02:15 - 14:01:30) = 30 s + 45 s
         assertThat(steps.get(3).transition().totalRunTimeSeconds()).isEqualTo(75.0);
@@ -108,7 +110,8 @@ class RunHistoryTest {
     @Test
     void shouldOrderALateStateByOccurredBeforeTheRunFinishes() {
         String run = "019df300-aaaa-7000-8000-000000000002";
-        List<FlowRunEvent> retried = retriedRun(run, 21, T0).stream().map(e -> parsed(e)).toList();
+        List<FlowRunEvent> retried =
+                retriedRun(run, 21, T0).stream().map(e -> parsed(e)).toList();
 
         // Running, Retrying, AwaitingRetry, Completed
         List<RunStep> steps = replay(List.of(retried.get(0), retried.get(2), retried.get(1), retried.get(3)));
@@ -141,9 +144,10 @@ class RunHistoryTest {
         // Cancelled straight from Scheduled (run_count 0): Prefect sets start_time = end_time.
         String run = "019df300-aaaa-7000-8000-000000000003";
         ObjectNode scheduled = derive(sample("Scheduled"), run, eventId(41), T0);
-        List<RunStep> steps = replay(List.of(parsed(scheduled),
-                parsed(following(runCount(derive(sample("Cancelled"), run, eventId(42), T0.plusSeconds(10)), 0),
-                        scheduled))));
+        List<RunStep> steps = replay(List.of(
+                parsed(scheduled),
+                parsed(following(
+                        runCount(derive(sample("Cancelled"), run, eventId(42), T0.plusSeconds(10)), 0), scheduled))));
 
         FinishedFlowRun finished = steps.get(1).finished();
         assertThat(finished.startTime()).isEqualTo(finished.endTime()).isEqualTo(T0.plusSeconds(10));
@@ -158,7 +162,8 @@ class RunHistoryTest {
         for (int i = 0; i < 6; i++) {
             String state = i % 2 == 0 ? "Running" : "Scheduled";
             history = history.accept(parsed(derive(sample(state), run, eventId(50 + i), T0.plusSeconds(10L * i))), i, 3)
-                    .orElseThrow().history();
+                    .orElseThrow()
+                    .history();
         }
         RunStep last = history.accept(parsed(derive(sample("Completed"), run, eventId(60), T0.plusSeconds(60))), 7, 3)
                 .orElseThrow();
@@ -171,10 +176,15 @@ class RunHistoryTest {
 
     @Test
     void shouldExpireAfterTheRetentionOfWallClockTime() {
-        RunHistory history = RunHistory.empty().accept(parsed(sample("Running")), 1_000L, CAP).orElseThrow().history();
+        RunHistory history = RunHistory.empty()
+                .accept(parsed(sample("Running")), 1_000L, CAP)
+                .orElseThrow()
+                .history();
 
-        assertThat(history.expired(1_000L + Duration.ofDays(7).toMillis(), Duration.ofDays(7))).isFalse();
-        assertThat(history.expired(1_001L + Duration.ofDays(7).toMillis(), Duration.ofDays(7))).isTrue();
+        assertThat(history.expired(1_000L + Duration.ofDays(7).toMillis(), Duration.ofDays(7)))
+                .isFalse();
+        assertThat(history.expired(1_001L + Duration.ofDays(7).toMillis(), Duration.ofDays(7)))
+                .isTrue();
     }
 
     @Test
@@ -203,7 +213,8 @@ class RunHistoryTest {
     @Test
     void shouldHoldBackARetriedRunUntilItsSecondRunningEntryArrives() {
         String run = "019df300-aaaa-7000-8000-000000000005";
-        List<FlowRunEvent> retried = retriedRun(run, 71, T0).stream().map(e -> parsed(e)).toList();
+        List<FlowRunEvent> retried =
+                retriedRun(run, 71, T0).stream().map(e -> parsed(e)).toList();
         // Running 14:00:00, AwaitingRetry 14:00:30, Completed 14:02:15 (run_count 2), then Retrying 14:01:30
         List<RunStep> steps = replay(List.of(retried.get(0), retried.get(1), retried.get(3), retried.get(2)));
 
@@ -218,8 +229,11 @@ class RunHistoryTest {
     void shouldForceAPendingFinishWithWhatIsKnownAndNeverFinishAgain() {
         // polite-lemur: Running 12:30:00 (derived), Cancelled 12:31:04.771903 following a Cancelling never seen.
         RunHistory history = replay(List.of(
-                parsed(derive(sample("Running"), POLITE_LEMUR, eventId(81), Instant.parse("2026-05-04T12:30:00Z"))),
-                parsed(sample("Cancelled")))).get(1).history();
+                        parsed(derive(
+                                sample("Running"), POLITE_LEMUR, eventId(81), Instant.parse("2026-05-04T12:30:00Z"))),
+                        parsed(sample("Cancelled"))))
+                .get(1)
+                .history();
         assertThat(history.hasPendingFinish()).isTrue();
         assertThat(history.pendingFinish().sinceWallClockMs()).isEqualTo(1_001L);
 
@@ -231,7 +245,8 @@ class RunHistoryTest {
         assertThat(forced.stateType()).isEqualTo(StateType.CANCELLED);
         assertThat(published.finished()).isTrue();
         assertThat(published.hasPendingFinish()).isFalse();
-        RunStep lateCancelling = published.accept(parsed(sample("Cancelling")), 2_000L, CAP).orElseThrow();
+        RunStep lateCancelling =
+                published.accept(parsed(sample("Cancelling")), 2_000L, CAP).orElseThrow();
         assertThat(lateCancelling.emitsFinish()).isFalse();
         assertThat(lateCancelling.transition().finishesRun()).isFalse();
     }
@@ -239,19 +254,21 @@ class RunHistoryTest {
     @Test
     void shouldNotFinishOnASecondTerminalStateWhileTheFirstIsPending() {
         List<FlowRunEvent> fox = crimsonFox();
-        FlowRunEvent failedLater = parsed(runCount(derive(sample("Failed"), CRIMSON_FOX, eventId(91),
-                Instant.parse("2026-05-04T09:20:00Z")), 2));
-        FlowRunEvent runningAgain = parsed(runCount(derive(sample("Running"), CRIMSON_FOX, eventId(92),
-                Instant.parse("2026-05-04T09:15:00Z")), 2));
+        FlowRunEvent failedLater = parsed(
+                runCount(derive(sample("Failed"), CRIMSON_FOX, eventId(91), Instant.parse("2026-05-04T09:20:00Z")), 2));
+        FlowRunEvent runningAgain = parsed(runCount(
+                derive(sample("Running"), CRIMSON_FOX, eventId(92), Instant.parse("2026-05-04T09:15:00Z")), 2));
 
-        List<RunStep> steps = replay(List.of(fox.get(4), failedLater, fox.get(0), fox.get(1), fox.get(2), fox.get(3),
-                runningAgain));
+        List<RunStep> steps =
+                replay(List.of(fox.get(4), failedLater, fox.get(0), fox.get(1), fox.get(2), fox.get(3), runningAgain));
 
         assertThat(steps.get(1).transition().finishesRun()).isFalse();
         assertThat(steps.get(1).emitsFinish()).isFalse();
-        assertThat(steps.stream().filter(RunStep::emitsFinish)).singleElement()
+        assertThat(steps.stream().filter(RunStep::emitsFinish))
+                .singleElement()
                 .satisfies(step -> assertThat(step.finished().stateType()).isEqualTo(StateType.COMPLETED))
-                .satisfies(step -> assertThat(step.finished().totalRunTimeSeconds()).isCloseTo(152.441382, within(1e-6)));
+                .satisfies(step ->
+                        assertThat(step.finished().totalRunTimeSeconds()).isCloseTo(152.441382, within(1e-6)));
     }
 
     @Test
