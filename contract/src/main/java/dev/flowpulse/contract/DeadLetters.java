@@ -13,17 +13,17 @@ public final class DeadLetters {
 
     public static org.apache.kafka.common.header.Headers headers(String stage, String reason, String detail) {
         RecordHeaders h = new RecordHeaders();
-        put(h, Headers.DLQ_STAGE, stage);
-        put(h, Headers.DLQ_REASON, reason);
-        put(h, Headers.DLQ_DETAIL, detail);
+        put(h, HeaderNames.DLQ_STAGE, stage);
+        put(h, HeaderNames.DLQ_REASON, reason);
+        put(h, HeaderNames.DLQ_DETAIL, detail);
         return h;
     }
 
     public static org.apache.kafka.common.header.Headers withSource(
             org.apache.kafka.common.header.Headers h, String topic, int partition, long offset) {
-        put(h, Headers.DLQ_SOURCE_TOPIC, topic);
-        put(h, Headers.DLQ_SOURCE_PARTITION, Integer.toString(partition));
-        put(h, Headers.DLQ_SOURCE_OFFSET, Long.toString(offset));
+        put(h, HeaderNames.DLQ_SOURCE_TOPIC, topic);
+        put(h, HeaderNames.DLQ_SOURCE_PARTITION, Integer.toString(partition));
+        put(h, HeaderNames.DLQ_SOURCE_OFFSET, Long.toString(offset));
         return h;
     }
 

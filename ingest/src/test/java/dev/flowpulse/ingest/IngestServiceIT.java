@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.contract.DeadLetters;
 import dev.flowpulse.contract.FlowRunEventParser;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.Json;
 import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.simulator.Scenario;
-import dev.flowpulse.testkit.EmbeddedKafkaBroker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -148,10 +148,12 @@ class IngestServiceIT {
                         .isEqualTo(FlowRunEventParser.flowRunId(value).orElseThrow());
                 assertThat(record.timestamp())
                         .isEqualTo(Instant.parse(value.get("occurred").asText()).toEpochMilli());
-                assertThat(DeadLetters.get(record.headers(), Headers.SOURCE)).isEqualTo("websocket");
-                assertThat(DeadLetters.get(record.headers(), Headers.WORKSPACE))
+                assertThat(DeadLetters.get(record.headers(), HeaderNames.SOURCE))
+                        .isEqualTo("websocket");
+                assertThat(DeadLetters.get(record.headers(), HeaderNames.WORKSPACE))
                         .isEqualTo("127.0.0.1:" + simulator.apiUrl().getPort());
-                assertThat(DeadLetters.get(record.headers(), Headers.EVENT_ID)).isEqualTo(id);
+                assertThat(DeadLetters.get(record.headers(), HeaderNames.EVENT_ID))
+                        .isEqualTo(id);
             }
         }
         assertThat(registry.get("flowpulse.ingest.events.published").counter().count())
@@ -268,7 +270,7 @@ class IngestServiceIT {
 
         Set<String> eventIds() {
             return poll().stream()
-                    .map(r -> DeadLetters.get(r.headers(), Headers.EVENT_ID))
+                    .map(r -> DeadLetters.get(r.headers(), HeaderNames.EVENT_ID))
                     .collect(Collectors.toSet());
         }
 

@@ -1,12 +1,12 @@
 package dev.flowpulse.local;
 
+import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.contract.ConfigException;
 import dev.flowpulse.contract.EnvReader;
 import dev.flowpulse.runtime.MeterRegistries;
 import dev.flowpulse.runtime.MetricsHttpServer;
 import dev.flowpulse.simulator.LiveTraffic;
 import dev.flowpulse.simulator.PrefectSimulator;
-import dev.flowpulse.testkit.EmbeddedKafkaBroker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.BindException;

@@ -3,9 +3,10 @@ package dev.flowpulse.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.contract.DeadLetters;
 import dev.flowpulse.contract.FlowRunEventParser;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.Topics;
 import dev.flowpulse.runtime.MeterRegistries;
 import dev.flowpulse.runtime.MetricsHttpServer;
@@ -13,7 +14,6 @@ import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.simulator.Scenario;
 import dev.flowpulse.sink.SinkConfig;
 import dev.flowpulse.sink.SinkService;
-import dev.flowpulse.testkit.EmbeddedKafkaBroker;
 import dev.flowpulse.testkit.PrometheusText;
 import dev.flowpulse.testkit.PrometheusText.Sample;
 import dev.flowpulse.testkit.Promtool;
@@ -155,7 +155,7 @@ class PipelineEndToEndIT {
                     "{\"occurred\": \"2026-".getBytes(StandardCharsets.UTF_8),
                     unknown.toString().getBytes(StandardCharsets.UTF_8))) {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.RAW_EVENTS, runId, value);
-                record.headers().add(Headers.SOURCE, "e2e-redelivery".getBytes(StandardCharsets.UTF_8));
+                record.headers().add(HeaderNames.SOURCE, "e2e-redelivery".getBytes(StandardCharsets.UTF_8));
                 producer.send(record).get();
             }
         }
@@ -296,10 +296,11 @@ class PipelineEndToEndIT {
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
                     && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(DeadLetters.get(r.headers(), Headers.DLQ_STAGE)).isEqualTo("streams");
-                    assertThat(DeadLetters.get(r.headers(), Headers.DLQ_SOURCE_TOPIC))
+                    assertThat(DeadLetters.get(r.headers(), HeaderNames.DLQ_STAGE))
+                            .isEqualTo("streams");
+                    assertThat(DeadLetters.get(r.headers(), HeaderNames.DLQ_SOURCE_TOPIC))
                             .isEqualTo(Topics.RAW_EVENTS);
-                    reasons.add(DeadLetters.get(r.headers(), Headers.DLQ_REASON));
+                    reasons.add(DeadLetters.get(r.headers(), HeaderNames.DLQ_REASON));
                 }
             }
         }

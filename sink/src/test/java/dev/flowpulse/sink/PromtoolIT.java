@@ -2,11 +2,11 @@ package dev.flowpulse.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.contract.DurationHistogram;
 import dev.flowpulse.contract.FinishedSeries;
 import dev.flowpulse.contract.FinishedTotal;
 import dev.flowpulse.contract.StateSeries;
-import dev.flowpulse.testkit.EmbeddedKafkaBroker;
 import dev.flowpulse.testkit.Promtool;
 import java.io.IOException;
 import java.io.InputStream;

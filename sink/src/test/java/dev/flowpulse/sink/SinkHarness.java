@@ -1,7 +1,7 @@
 package dev.flowpulse.sink;
 
+import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.runtime.MetricsHttpServer;
-import dev.flowpulse.testkit.EmbeddedKafkaBroker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;

@@ -7,8 +7,8 @@ import static dev.flowpulse.sink.SampleSeries.finished;
 import static dev.flowpulse.sink.SampleSeries.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.contract.FinishedTotal;
-import dev.flowpulse.testkit.EmbeddedKafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package dev.flowpulse.sink;
 
+import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.contract.FinishedSeries;
 import dev.flowpulse.contract.FinishedTotal;
 import dev.flowpulse.contract.JsonSerde;
 import dev.flowpulse.contract.StateSeries;
 import dev.flowpulse.contract.StateTotal;
-import dev.flowpulse.testkit.EmbeddedKafkaBroker;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;

@@ -21,7 +21,7 @@ import dev.flowpulse.contract.FinishedSeries;
 import dev.flowpulse.contract.FinishedTotal;
 import dev.flowpulse.contract.FlowRunEventParser;
 import dev.flowpulse.contract.FlowRunTransition;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.SeriesLabels;
 import dev.flowpulse.contract.StateSeries;
 import dev.flowpulse.contract.StateTotal;
@@ -291,7 +291,8 @@ class FlowRunTopologyTest {
         assertDeadLetter(dead.get(0), CRIMSON_FOX, malformed, FlowRunEventParser.MALFORMED_JSON, 0);
         assertDeadLetter(dead.get(1), CRIMSON_FOX, explodedBytes, FlowRunEventParser.UNKNOWN_STATE_TYPE, 1);
         assertDeadLetter(dead.get(2), BRAVE_OTTER, runningBytes, "key-mismatch", 2);
-        assertThat(DeadLetters.get(dead.get(1).headers(), Headers.DLQ_DETAIL)).contains("EXPLODED");
+        assertThat(DeadLetters.get(dead.get(1).headers(), HeaderNames.DLQ_DETAIL))
+                .contains("EXPLODED");
 
         String scrape = harness.registry.scrape();
         assertThat(scrape).contains("flowpulse_streams_dead_letters_total{reason=\"malformed-json\"} 1.0");
@@ -303,13 +304,15 @@ class FlowRunTopologyTest {
             TestRecord<String, byte[]> record, String key, byte[] value, String reason, long offset) {
         assertThat(record.key()).isEqualTo(key);
         assertThat(record.value()).isEqualTo(value);
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_REASON)).isEqualTo(reason);
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_STAGE)).isEqualTo("streams");
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_TOPIC)).isEqualTo(harness.topics.rawEvents());
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_PARTITION))
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_REASON)).isEqualTo(reason);
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_STAGE)).isEqualTo("streams");
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_SOURCE_TOPIC))
+                .isEqualTo(harness.topics.rawEvents());
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_SOURCE_PARTITION))
                 .isEqualTo("0");
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_OFFSET)).isEqualTo(Long.toString(offset));
-        assertThat(DeadLetters.get(record.headers(), Headers.WORKSPACE)).isEqualTo(SampleEvents.WORKSPACE);
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_SOURCE_OFFSET))
+                .isEqualTo(Long.toString(offset));
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.WORKSPACE)).isEqualTo(SampleEvents.WORKSPACE);
     }
 
     @Test

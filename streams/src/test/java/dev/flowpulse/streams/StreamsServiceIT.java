@@ -4,10 +4,11 @@ import static dev.flowpulse.streams.SampleEvents.crimsonFoxLifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.contract.DeadLetters;
 import dev.flowpulse.contract.FinishedSeries;
 import dev.flowpulse.contract.FinishedTotal;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.JsonSerde;
 import dev.flowpulse.contract.SeriesLabels;
 import dev.flowpulse.contract.StateSeries;
@@ -15,7 +16,6 @@ import dev.flowpulse.contract.StateTotal;
 import dev.flowpulse.contract.StateType;
 import dev.flowpulse.contract.Topics;
 import dev.flowpulse.runtime.TopicProvisioner;
-import dev.flowpulse.testkit.EmbeddedKafkaBroker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -106,7 +106,7 @@ class StreamsServiceIT {
                             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                                 if (r.topic().equals(topics.deadLetters())) {
                                     assertThat(r.value()).isEqualTo(MALFORMED);
-                                    deadLetterReasons.add(DeadLetters.get(r.headers(), Headers.DLQ_REASON));
+                                    deadLetterReasons.add(DeadLetters.get(r.headers(), HeaderNames.DLQ_REASON));
                                 } else if (r.topic().equals(topics.finishedTotals())) {
                                     totals.put(
                                             JsonSerde.of(FinishedSeries.class).deserialize(r.topic(), r.key()),
@@ -159,7 +159,7 @@ class StreamsServiceIT {
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-            record.headers().add(Headers.WORKSPACE, "it".getBytes(StandardCharsets.UTF_8));
+            record.headers().add(HeaderNames.WORKSPACE, "it".getBytes(StandardCharsets.UTF_8));
             producer.send(record).get();
         }
     }

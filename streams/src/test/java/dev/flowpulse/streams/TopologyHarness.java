@@ -5,7 +5,7 @@ import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FinishedSeries;
 import dev.flowpulse.contract.FinishedTotal;
 import dev.flowpulse.contract.FlowRunTransition;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.JsonSerde;
 import dev.flowpulse.contract.StateSeries;
 import dev.flowpulse.contract.StateTotal;
@@ -77,8 +77,8 @@ final class TopologyHarness implements AutoCloseable {
 
     void pipe(String key, byte[] value) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.WORKSPACE, SampleEvents.WORKSPACE.getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.SOURCE, "websocket".getBytes(StandardCharsets.UTF_8));
+        headers.add(HeaderNames.WORKSPACE, SampleEvents.WORKSPACE.getBytes(StandardCharsets.UTF_8));
+        headers.add(HeaderNames.SOURCE, "websocket".getBytes(StandardCharsets.UTF_8));
         raw.pipeInput(new TestRecord<>(key, value, headers, INGEST_TIME));
     }
 

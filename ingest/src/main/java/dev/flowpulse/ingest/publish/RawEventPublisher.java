@@ -2,7 +2,7 @@ package dev.flowpulse.ingest.publish;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.flowpulse.contract.DeadLetters;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.Json;
 import dev.flowpulse.contract.Topics;
 import java.time.Duration;
@@ -97,9 +97,9 @@ public final class RawEventPublisher implements AutoCloseable {
 
     ProducerRecord<String, byte[]> rawRecord(RawEvent event) throws JsonProcessingException {
         RecordHeaders headers = new RecordHeaders();
-        DeadLetters.put(headers, Headers.SOURCE, SOURCE);
-        DeadLetters.put(headers, Headers.WORKSPACE, workspace);
-        DeadLetters.put(headers, Headers.EVENT_ID, event.id());
+        DeadLetters.put(headers, HeaderNames.SOURCE, SOURCE);
+        DeadLetters.put(headers, HeaderNames.WORKSPACE, workspace);
+        DeadLetters.put(headers, HeaderNames.EVENT_ID, event.id());
         byte[] value = Json.prefect().writeValueAsBytes(event.event());
         return new ProducerRecord<>(
                 topics.rawEvents(), null, event.occurred().toEpochMilli(), event.flowRunId(), value, headers);

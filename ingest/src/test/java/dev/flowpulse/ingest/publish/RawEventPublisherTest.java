@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.contract.DeadLetters;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.Topics;
 import dev.flowpulse.testkit.PrefectSamples;
 import java.time.Instant;
@@ -34,9 +34,9 @@ class RawEventPublisherTest {
         assertThat(record.key()).isEqualTo("019df237-3ef6-7325-90c1-a510f37f3369");
         assertThat(record.timestamp())
                 .isEqualTo(Instant.parse("2026-05-04T09:07:42.315502Z").toEpochMilli());
-        assertThat(DeadLetters.get(record.headers(), Headers.SOURCE)).isEqualTo("websocket");
-        assertThat(DeadLetters.get(record.headers(), Headers.WORKSPACE)).isEqualTo("prod");
-        assertThat(DeadLetters.get(record.headers(), Headers.EVENT_ID))
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.SOURCE)).isEqualTo("websocket");
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.WORKSPACE)).isEqualTo("prod");
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.EVENT_ID))
                 .isEqualTo("019df23e-4c6b-7f09-bbe6-1f252065ca19");
         assertThat(PrefectSamples.json("events/flow-run-Completed.json"))
                 .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree(record.value()));
@@ -54,9 +54,9 @@ class RawEventPublisherTest {
         ProducerRecord<String, byte[]> record = producer.history().get(0);
         assertThat(record.topic()).isEqualTo(Topics.DEAD_LETTERS);
         assertThat(record.value()).isEqualTo(frame);
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_STAGE)).isEqualTo("ingest");
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_REASON)).isEqualTo("malformed-json");
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_DETAIL)).isEqualTo("frame is not JSON");
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_STAGE)).isEqualTo("ingest");
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_REASON)).isEqualTo("malformed-json");
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_DETAIL)).isEqualTo("frame is not JSON");
     }
 
     @Test

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.contract.DeadLetters;
 import dev.flowpulse.contract.FlowRunEventParser;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.Topics;
 import dev.flowpulse.ingest.IngestMetrics;
 import dev.flowpulse.ingest.publish.RawEventPublisher;
@@ -68,7 +68,7 @@ class EventFrameHandlerTest {
         assertThat(producer.history()).singleElement().satisfies(record -> {
             assertThat(record.topic()).isEqualTo(Topics.RAW_EVENTS);
             assertThat(record.key()).isEqualTo("019df237-3ef6-7325-90c1-a510f37f3369");
-            assertThat(DeadLetters.get(record.headers(), Headers.EVENT_ID))
+            assertThat(DeadLetters.get(record.headers(), HeaderNames.EVENT_ID))
                     .isEqualTo("019df23e-4c6b-7f09-bbe6-1f252065ca19");
         });
         assertThat(cursor.since()).isEqualTo(Instant.parse("2026-05-04T09:00:00Z"));
@@ -125,7 +125,7 @@ class EventFrameHandlerTest {
         handler.handle(frame);
 
         ProducerRecord<String, byte[]> record = assertDeadLetter(frame, FlowRunEventParser.MISSING_FIELD);
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_DETAIL))
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_DETAIL))
                 .isEqualTo("event has no flow-run prefect.resource.id");
     }
 
@@ -138,7 +138,7 @@ class EventFrameHandlerTest {
         handler.handle(frame);
 
         ProducerRecord<String, byte[]> record = assertDeadLetter(frame, FlowRunEventParser.MISSING_FIELD);
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_DETAIL)).isEqualTo("event has no 'id'");
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_DETAIL)).isEqualTo("event has no 'id'");
     }
 
     @Test
@@ -176,7 +176,7 @@ class EventFrameHandlerTest {
         ProducerRecord<String, byte[]> deadLetter = producer.history().get(1);
         assertThat(deadLetter.topic()).isEqualTo(Topics.DEAD_LETTERS);
         assertThat(deadLetter.value()).isEqualTo(envelopeText().getBytes(StandardCharsets.UTF_8));
-        assertThat(DeadLetters.get(deadLetter.headers(), Headers.DLQ_REASON))
+        assertThat(DeadLetters.get(deadLetter.headers(), HeaderNames.DLQ_REASON))
                 .isEqualTo(EventFrameHandler.UNPUBLISHABLE);
         assertThat(counter("flowpulse.ingest.publish.errors", null, null)).isEqualTo(1);
     }
@@ -186,9 +186,9 @@ class EventFrameHandlerTest {
         ProducerRecord<String, byte[]> record = producer.history().get(0);
         assertThat(record.topic()).isEqualTo(Topics.DEAD_LETTERS);
         assertThat(record.value()).isEqualTo(frame.getBytes(StandardCharsets.UTF_8));
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_STAGE)).isEqualTo("ingest");
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_REASON)).isEqualTo(reason);
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_DETAIL)).isNotBlank();
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_STAGE)).isEqualTo("ingest");
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_REASON)).isEqualTo(reason);
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_DETAIL)).isNotBlank();
         assertThat(counter("flowpulse.ingest.dead.letters", "reason", reason)).isEqualTo(1);
         return record;
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.contract.DeadLetters;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.Topics;
 import dev.flowpulse.ingest.IngestConfig;
 import dev.flowpulse.ingest.IngestMetrics;
@@ -85,7 +85,7 @@ class EventSubscriberIT {
     private List<String> publishedIds() {
         return producer.history().stream()
                 .filter(r -> r.topic().equals(Topics.RAW_EVENTS))
-                .map(r -> DeadLetters.get(r.headers(), Headers.EVENT_ID))
+                .map(r -> DeadLetters.get(r.headers(), HeaderNames.EVENT_ID))
                 .toList();
     }
 

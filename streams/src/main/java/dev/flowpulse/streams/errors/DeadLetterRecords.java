@@ -1,7 +1,7 @@
 package dev.flowpulse.streams.errors;
 
 import dev.flowpulse.contract.DeadLetters;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -25,10 +25,12 @@ final class DeadLetterRecords {
             ErrorHandlerContext context,
             Exception exception) {
         for (ProducerRecord<byte[], byte[]> record : records) {
-            DeadLetters.put(record.headers(), Headers.DLQ_STAGE, STAGE);
-            DeadLetters.put(record.headers(), Headers.DLQ_REASON, reason);
+            DeadLetters.put(record.headers(), HeaderNames.DLQ_STAGE, STAGE);
+            DeadLetters.put(record.headers(), HeaderNames.DLQ_REASON, reason);
             DeadLetters.put(
-                    record.headers(), Headers.DLQ_DETAIL, exception.getClass().getName());
+                    record.headers(),
+                    HeaderNames.DLQ_DETAIL,
+                    exception.getClass().getName());
             DeadLetters.withSource(record.headers(), context.topic(), context.partition(), context.offset());
         }
     }

@@ -3,7 +3,7 @@ package dev.flowpulse.streams.parse;
 import dev.flowpulse.contract.DeadLetters;
 import dev.flowpulse.contract.FlowRunEvent;
 import dev.flowpulse.contract.FlowRunEventParser;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.ParsedEvent;
 import dev.flowpulse.streams.StreamsCounters;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -45,7 +45,7 @@ public final class RawEventProcessor implements FixedKeyProcessor<String, byte[]
 
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
-        String workspace = DeadLetters.get(record.headers(), Headers.WORKSPACE);
+        String workspace = DeadLetters.get(record.headers(), HeaderNames.WORKSPACE);
         ParsedEvent parsed = parse(record.key(), record.value(), workspace);
         if (parsed instanceof ParsedEvent.StateChange change) {
             FlowRunEvent event = change.event();
@@ -93,7 +93,7 @@ public final class RawEventProcessor implements FixedKeyProcessor<String, byte[]
     /** Workspace and source travel along so a dead letter can be replayed as it came. */
     private static void keepIngestHeaders(
             org.apache.kafka.common.header.Headers from, org.apache.kafka.common.header.Headers to) {
-        for (String name : new String[] {Headers.WORKSPACE, Headers.SOURCE, Headers.EVENT_ID}) {
+        for (String name : new String[] {HeaderNames.WORKSPACE, HeaderNames.SOURCE, HeaderNames.EVENT_ID}) {
             String value = DeadLetters.get(from, name);
             if (value != null) {
                 DeadLetters.put(to, name, value);

@@ -3,7 +3,7 @@ package dev.flowpulse.streams.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowpulse.contract.DeadLetters;
-import dev.flowpulse.contract.Headers;
+import dev.flowpulse.contract.HeaderNames;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,7 +29,7 @@ class DeadLetterHandlersTest {
     private record Source(String topic, int partition, long offset) implements ErrorHandlerContext {
         @Override
         public org.apache.kafka.common.header.Headers headers() {
-            return new RecordHeaders().add(Headers.WORKSPACE, "prod".getBytes(StandardCharsets.UTF_8));
+            return new RecordHeaders().add(HeaderNames.WORKSPACE, "prod".getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
@@ -74,9 +74,9 @@ class DeadLetterHandlersTest {
             assertThat(record.value()).isEqualTo(VALUE);
             assertThat(record.key()).isEqualTo(KEY);
             assertExplained(record, DeadLetterProcessingHandler.REASON, "2", "41");
-            assertThat(DeadLetters.get(record.headers(), Headers.DLQ_DETAIL))
+            assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_DETAIL))
                     .isEqualTo("java.lang.IllegalStateException");
-            assertThat(DeadLetters.get(record.headers(), Headers.WORKSPACE)).isEqualTo("prod");
+            assertThat(DeadLetters.get(record.headers(), HeaderNames.WORKSPACE)).isEqualTo("prod");
         });
     }
 
@@ -100,10 +100,11 @@ class DeadLetterHandlersTest {
 
     private static void assertExplained(
             ProducerRecord<byte[], byte[]> record, String reason, String partition, String offset) {
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_STAGE)).isEqualTo("streams");
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_REASON)).isEqualTo(reason);
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_PARTITION))
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_STAGE)).isEqualTo("streams");
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_REASON)).isEqualTo(reason);
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_SOURCE_PARTITION))
                 .isEqualTo(partition);
-        assertThat(DeadLetters.get(record.headers(), Headers.DLQ_SOURCE_OFFSET)).isEqualTo(offset);
+        assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_SOURCE_OFFSET))
+                .isEqualTo(offset);
     }
 }

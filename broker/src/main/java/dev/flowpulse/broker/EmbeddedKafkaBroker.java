@@ -1,4 +1,4 @@
-package dev.flowpulse.testkit;
+package dev.flowpulse.broker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

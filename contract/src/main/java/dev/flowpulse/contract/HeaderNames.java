@@ -1,7 +1,7 @@
 package dev.flowpulse.contract;
 
 /** Kafka header names flowpulse writes. Values are UTF-8 strings. */
-public final class Headers {
+public final class HeaderNames {
 
     /** Where a raw record came from: {@code websocket}, {@code events-filter}, ... */
     public static final String SOURCE = "flowpulse.source";
@@ -21,5 +21,5 @@ public final class Headers {
     public static final String DLQ_SOURCE_PARTITION = "flowpulse.dlq.source-partition";
     public static final String DLQ_SOURCE_OFFSET = "flowpulse.dlq.source-offset";
 
-    private Headers() {}
+    private HeaderNames() {}
 }

@@ -1,4 +1,4 @@
-package dev.flowpulse.testkit;
+package dev.flowpulse.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
