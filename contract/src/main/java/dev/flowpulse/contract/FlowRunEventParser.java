@@ -44,9 +44,10 @@ public final class FlowRunEventParser {
         try {
             root = Json.prefect().readTree(value);
         } catch (JsonProcessingException e) {
-            return new ParsedEvent.Rejected(MALFORMED_JSON, oneLine(e.getOriginalMessage()));
+            return new ParsedEvent.Rejected(MALFORMED_JSON, Json.describe(e));
         } catch (IOException e) {
-            return new ParsedEvent.Rejected(MALFORMED_JSON, oneLine(e.getMessage()));
+            return new ParsedEvent.Rejected(
+                    MALFORMED_JSON, "unreadable value (" + e.getClass().getSimpleName() + ")");
         }
         return parse(root, workspace);
     }
@@ -89,7 +90,7 @@ public final class FlowRunEventParser {
             occurred = parseTime(text(root, "occurred"));
             received = parseTime(text(root, "received"));
         } catch (DateTimeParseException e) {
-            return new ParsedEvent.Rejected(BAD_TIMESTAMP, oneLine(e.getMessage()));
+            return new ParsedEvent.Rejected(BAD_TIMESTAMP, "'occurred' or 'received' is not an ISO-8601 timestamp");
         }
         if (occurred == null) {
             return new ParsedEvent.Rejected(MISSING_FIELD, "event has no 'occurred'");

@@ -1,5 +1,7 @@
 package dev.flowpulse.contract;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,5 +46,19 @@ public final class Json {
     /** Mapper for Prefect wire payloads (no renaming). */
     public static ObjectMapper prefect() {
         return PREFECT;
+    }
+
+    /**
+     * A one-line description of a Jackson failure that never quotes the input: the failure's kind
+     * and where it happened. Jackson's own messages can quote payload text (user data, possibly
+     * secrets), and these descriptions end up in logs and dead-letter headers.
+     */
+    public static String describe(JsonProcessingException e) {
+        JsonLocation where = e.getLocation();
+        String kind = e.getClass().getSimpleName();
+        if (where == null || where.getLineNr() < 0) {
+            return kind;
+        }
+        return kind + " at line " + where.getLineNr() + ", column " + where.getColumnNr();
     }
 }

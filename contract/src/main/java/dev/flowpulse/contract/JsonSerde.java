@@ -11,7 +11,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * The single JSON serde for flowpulse records. {@code null} maps to {@code null} both ways (so
  * tombstones pass through); any Jackson failure is wrapped in Kafka's {@link SerializationException}
- * naming the target type, never the payload (payloads may carry user text).
+ * naming the target type, never the payload (payloads may carry user text). Jackson's own
+ * exception is not chained as the cause: its message quotes the input, and error handlers log causes.
  *
  * <p>Stateless and thread safe.
  */
@@ -48,9 +49,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return Json.mapper().readValue(data, type);
         } catch (JsonProcessingException e) {
             throw new SerializationException(
-                    "Cannot deserialize " + type.getSimpleName() + " from topic " + topic + ": "
-                            + e.getOriginalMessage(),
-                    e);
+                    "Cannot deserialize " + type.getSimpleName() + " from topic " + topic + ": " + Json.describe(e));
         } catch (IOException e) {
             throw new SerializationException("Cannot deserialize " + type.getSimpleName() + " from topic " + topic, e);
         }

@@ -1,7 +1,6 @@
 package dev.flowpulse.contract;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Every topic flowpulse reads or writes, with defaults overridable from the environment. See
@@ -46,13 +45,6 @@ public record Topics(
                 env.string("FLOWPULSE_TOPIC_STATE_TOTALS", STATE_TOTALS),
                 env.string("FLOWPULSE_TOPIC_FINISHED_TOTALS", FINISHED_TOTALS),
                 env.string("FLOWPULSE_TOPIC_WINDOW_STATS", WINDOW_STATS));
-    }
-
-    public static Topics fromEnv(Map<String, String> env) {
-        EnvReader reader = new EnvReader(env);
-        Topics topics = fromEnv(reader);
-        reader.check();
-        return topics;
     }
 
     /** Topics that are tables: the latest record per key is the truth, so they are compacted. */

@@ -46,8 +46,7 @@ public sealed interface ServerMessage {
         try {
             root = READER.readTree(text);
         } catch (JsonProcessingException e) {
-            return new Malformed(
-                    FlowRunEventParser.MALFORMED_JSON, "frame is not JSON: " + oneLine(e.getOriginalMessage()));
+            return new Malformed(FlowRunEventParser.MALFORMED_JSON, "frame is not JSON: " + Json.describe(e));
         }
         if (root == null || !root.isObject()) {
             return new Malformed(FlowRunEventParser.MALFORMED_JSON, "frame is not a JSON object");
