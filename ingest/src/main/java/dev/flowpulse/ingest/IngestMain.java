@@ -1,61 +1,45 @@
 package dev.flowpulse.ingest;
 
-import dev.flowpulse.contract.ConfigException;
-import dev.flowpulse.contract.EnvReader;
+import dev.flowpulse.runtime.ConfigCheck;
+import dev.flowpulse.runtime.LogLevel;
 import dev.flowpulse.runtime.MeterRegistries;
-import dev.flowpulse.runtime.MetricsHttpServer;
+import dev.flowpulse.runtime.MetricsEndpoint;
+import dev.flowpulse.runtime.Service;
+import dev.flowpulse.runtime.ServiceRunner;
 import dev.flowpulse.runtime.TopicProvisioner;
+import dev.flowpulse.runtime.TopicSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Runs ingest as a process: configuration from the environment, topics ensured, the service
- * started, {@code /metrics} and {@code /health} on {@code FLOWPULSE_INGEST_HTTP_HOST}:{@code
- * FLOWPULSE_INGEST_HTTP_PORT} (default 0.0.0.0:9401), a shutdown hook that closes everything.
- * Only this class exits the JVM: 2 on bad configuration, 1 when start-up fails.
+ * Runs ingest as a process ({@code java -jar flowpulse-ingest.jar}) through {@link ServiceRunner}:
+ * every variable validated at once (exit 2), then missing topics created, the service started and
+ * {@code /metrics} + {@code /health} served on {@code FLOWPULSE_INGEST_HTTP_HOST}:{@code
+ * FLOWPULSE_INGEST_HTTP_PORT} (default 0.0.0.0:9401) until SIGTERM (exit 0) or a fatal error
+ * (exit 1). Only this class exits the JVM.
  */
 public final class IngestMain {
-
-    private static final Logger log = LoggerFactory.getLogger(IngestMain.class);
 
     private IngestMain() {}
 
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
-        IngestConfig config;
-        try {
-            config = IngestConfig.fromEnv(env);
-            TopicProvisioner.ensureFromEnv(new EnvReader(env), config.topics(), config.kafka());
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        } catch (RuntimeException e) {
-            log.error("Cannot prepare topics: {}", e.getMessage());
-            System.exit(1);
-            return;
-        }
-        PrometheusMeterRegistry registry = MeterRegistries.prometheus(env);
-        IngestService service = new IngestService(config, registry);
-        MetricsHttpServer http;
-        try {
-            service.start();
-            http = MetricsHttpServer.start(config.httpHost(), config.httpPort(), registry, service::health);
-        } catch (Exception e) {
-            log.error("Ingest failed to start: {}", e.toString());
-            service.close();
-            System.exit(1);
-            return;
-        }
-        MetricsHttpServer server = http;
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            server.close();
-                            service.close();
-                        },
-                        "ingest-shutdown"));
+        LogLevel.configure(env); // before the first logger
+        System.exit(new ServiceRunner("flowpulse ingest").run(env, IngestMain::services));
+    }
+
+    /** Ingest's configuration, topic settings and metrics switch in one pass; then its services in start order. */
+    static List<Service> services(Map<String, String> env) {
+        ConfigCheck check = new ConfigCheck();
+        IngestConfig config = check.read(() -> IngestConfig.fromEnv(env));
+        TopicSettings topics = check.read(() -> TopicSettings.fromEnv(env));
+        PrometheusMeterRegistry registry = check.read(() -> MeterRegistries.prometheus(env));
+        check.check();
+        IngestService ingest = new IngestService(config, registry);
+        return List.of(
+                TopicProvisioner.service(topics, config.topics(), config.kafka()),
+                Service.of("ingest", ingest::start, ingest::close),
+                new MetricsEndpoint(config.httpHost(), config.httpPort(), registry, ingest::health));
     }
 }

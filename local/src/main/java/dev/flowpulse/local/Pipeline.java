@@ -1,19 +1,20 @@
 package dev.flowpulse.local;
 
-import dev.flowpulse.contract.EnvReader;
-import dev.flowpulse.contract.Topics;
-import dev.flowpulse.ingest.IngestConfig;
 import dev.flowpulse.ingest.IngestService;
+import dev.flowpulse.runtime.FatalErrorListener;
 import dev.flowpulse.runtime.MetricsHttpServer.Health;
+import dev.flowpulse.runtime.Service;
+import dev.flowpulse.runtime.ServiceGroup;
 import dev.flowpulse.runtime.TopicProvisioner;
-import dev.flowpulse.sink.SinkConfig;
+import dev.flowpulse.sink.SinkMain;
 import dev.flowpulse.sink.SinkService;
+import dev.flowpulse.streams.StreamsMain;
 import dev.flowpulse.streams.StreamsService;
-import dev.flowpulse.streams.StreamsServiceConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,44 +23,81 @@ import org.slf4j.LoggerFactory;
  * sharing one meter registry. Each service reads the same environment map exactly as it would in
  * its own process, so this is the deployed code path, not a test double.
  *
- * <p>Lifecycle: {@link #start} creates missing topics and starts the services (sink first, so it
- * is rebuilding while the others come up); {@link #close} stops them in reverse. Not thread safe.
+ * <p>Lifecycle: construct with the environment (nothing is read yet: the local launcher completes
+ * the map with the embedded broker's and simulator's addresses first), then {@link
+ * #start(FatalErrorListener)} reads {@link PipelineConfig}, creates missing topics and starts the
+ * services (sink first, so it is rebuilding while the others come up); the streams client dying
+ * or the sink's consumer ending is reported as fatal. {@link #close} stops them in reverse.
+ * {@link #start(Map, PrometheusMeterRegistry)} does both steps at once. {@link #health} is thread
+ * safe; start and close are called from one thread.
  */
-public final class Pipeline implements AutoCloseable {
+public final class Pipeline implements Service, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
-    private final IngestService ingest;
-    private final StreamsService streams;
-    private final SinkService sink;
+    private final Map<String, String> env;
+    private final PrometheusMeterRegistry registry;
+    private volatile ServiceGroup services;
+    private volatile IngestService ingest;
+    private volatile StreamsService streams;
+    private volatile SinkService sink;
 
-    private Pipeline(IngestService ingest, StreamsService streams, SinkService sink) {
-        this.ingest = ingest;
-        this.streams = streams;
-        this.sink = sink;
+    public Pipeline(Map<String, String> env, PrometheusMeterRegistry registry) {
+        this.env = Objects.requireNonNull(env, "env");
+        this.registry = Objects.requireNonNull(registry, "registry");
     }
 
-    /** Validates all three configurations first, so every problem is reported before anything starts. */
+    /**
+     * Validates all three configurations first, so every problem is reported before anything
+     * starts, then starts the pipeline; fatal errors are logged.
+     */
     public static Pipeline start(Map<String, String> env, PrometheusMeterRegistry registry) {
-        EnvReader reader = new EnvReader(env);
-        Topics topics = Topics.fromEnv(reader);
-        SinkConfig sinkConfig = SinkConfig.fromEnv(env);
-        StreamsServiceConfig streamsConfig = StreamsServiceConfig.fromEnv(env);
-        IngestConfig ingestConfig = IngestConfig.fromEnv(env);
-        TopicProvisioner.ensureFromEnv(reader, topics, EnvReader.kafkaProperties(env));
+        Pipeline pipeline = new Pipeline(env, registry);
+        PipelineConfig config = PipelineConfig.fromEnv(env);
+        try {
+            pipeline.start(config, (service, error) -> log.error("{} failed: {}", service, error.toString()));
+        } catch (ServiceGroup.StartFailedException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return pipeline;
+    }
 
-        SinkService sink = new SinkService(sinkConfig, registry);
-        sink.start();
-        StreamsService streams = new StreamsService(streamsConfig, registry);
-        streams.start();
-        IngestService ingest = new IngestService(ingestConfig, registry);
-        ingest.start();
-        log.info("Pipeline started: ingest -> {} -> streams -> sink", topics.rawEvents());
-        return new Pipeline(ingest, streams, sink);
+    @Override
+    public String name() {
+        return "pipeline";
+    }
+
+    @Override
+    public void start(FatalErrorListener fatal) throws ServiceGroup.StartFailedException {
+        start(PipelineConfig.fromEnv(env), fatal);
+    }
+
+    private synchronized void start(PipelineConfig config, FatalErrorListener fatal)
+            throws ServiceGroup.StartFailedException {
+        if (services != null) {
+            throw new IllegalStateException("pipeline already started");
+        }
+        sink = new SinkService(config.sink(), registry);
+        streams = new StreamsService(config.streams(), registry);
+        ingest = new IngestService(config.ingest(), registry);
+        services = new ServiceGroup(
+                "pipeline",
+                List.of(
+                        TopicProvisioner.service(config.topicSettings(), config.topics(), config.admin()),
+                        SinkMain.watched(sink),
+                        StreamsMain.watched(streams),
+                        Service.of("ingest", ingest::start, ingest::close)));
+        services.start(fatal);
+        log.info(
+                "Pipeline started: ingest -> {} -> streams -> sink",
+                config.topics().rawEvents());
     }
 
     /** UP when every service is; otherwise the first reasons. */
     public Health health() {
+        if (services == null) {
+            return Health.unhealthy("pipeline is not started");
+        }
         List<String> down = new ArrayList<>();
         check("ingest", ingest.health(), down);
         check("streams", streams.health(), down);
@@ -73,22 +111,17 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** The sink; only after start. */
     public SinkService sink() {
         return sink;
     }
 
+    /** Stops ingest, streams and sink, in that order; idempotent. */
     @Override
-    public void close() {
-        closeQuietly("ingest", ingest);
-        closeQuietly("streams", streams);
-        closeQuietly("sink", sink);
-    }
-
-    private static void closeQuietly(String name, AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            log.warn("Closing {} failed: {}", name, e.toString());
+    public synchronized void close() {
+        ServiceGroup s = services;
+        if (s != null) {
+            s.close();
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.flowpulse.runtime;
 
 import dev.flowpulse.contract.EnvReader;
 import dev.flowpulse.contract.Topics;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,21 +30,32 @@ public final class TopicProvisioner {
     private TopicProvisioner() {}
 
     /**
-     * Creates missing topics as the environment says: {@code FLOWPULSE_CREATE_TOPICS} (default
-     * true), {@code FLOWPULSE_TOPIC_PARTITIONS} (default 3), {@code FLOWPULSE_TOPIC_REPLICATION}
-     * (default 1), {@code FLOWPULSE_RAW_RETENTION} (default 7d, for the non-compacted topics).
-     * Problems are reported through {@code env.check()} by the caller.
+     * Creates missing topics as the environment says ({@link TopicSettings}). Problems are
+     * reported through {@code env.check()}, before anything is created.
      */
     public static Set<String> ensureFromEnv(EnvReader env, Topics topics, Properties adminProps) {
-        boolean create = env.bool("FLOWPULSE_CREATE_TOPICS", true);
-        int partitions = env.integer("FLOWPULSE_TOPIC_PARTITIONS", 3, 1);
-        int replication = env.integer("FLOWPULSE_TOPIC_REPLICATION", 1, 1);
-        Duration retention = env.duration("FLOWPULSE_RAW_RETENTION", Duration.ofDays(7));
+        TopicSettings settings = TopicSettings.read(env);
         env.check();
-        if (!create) {
+        return ensure(settings, topics, adminProps);
+    }
+
+    /** Creates the missing topics, unless {@code settings} turn creation off; returns the names it created. */
+    public static Set<String> ensure(TopicSettings settings, Topics topics, Properties adminProps) {
+        if (!settings.create()) {
             return Set.of();
         }
-        return ensure(adminProps, plan(topics, partitions, (short) replication, retention.toMillis()));
+        return ensure(
+                adminProps,
+                plan(
+                        topics,
+                        settings.partitions(),
+                        settings.replication(),
+                        settings.rawRetention().toMillis()));
+    }
+
+    /** Topic creation as the first start-up step of a process (nothing to close). */
+    public static Service service(TopicSettings settings, Topics topics, Properties adminProps) {
+        return Service.of("topics", () -> ensure(settings, topics, adminProps), () -> {});
     }
 
     /** What to create: one entry per topic. */

@@ -1,59 +1,46 @@
 package dev.flowpulse.simulator;
 
-import dev.flowpulse.contract.ConfigException;
-import java.io.IOException;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
+import dev.flowpulse.runtime.LogLevel;
+import dev.flowpulse.runtime.Service;
+import dev.flowpulse.runtime.ServiceRunner;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the Prefect simulator standalone with live traffic: {@code java -jar flowpulse-simulator.jar}.
- * Configuration: {@link SimulatorConfig}. Stops cleanly on SIGTERM/SIGINT.
+ * Runs the Prefect simulator standalone with live traffic ({@code java -jar flowpulse-simulator.jar})
+ * through the same {@link ServiceRunner} as the flowpulse services: every variable of {@link
+ * SimulatorConfig} validated at once (exit 2), then the server and its traffic started until
+ * SIGTERM (exit 0); a failure to bind exits 1.
  */
 public final class SimulatorMain {
-
-    private static final Logger LOG = LoggerFactory.getLogger(SimulatorMain.class);
 
     private SimulatorMain() {}
 
     public static void main(String[] args) {
-        SimulatorConfig config;
-        try {
-            config = SimulatorConfig.fromEnv(System.getenv());
-        } catch (ConfigException e) {
-            LOG.error("{}", e.getMessage());
-            System.exit(2);
-            return;
-        }
+        Map<String, String> env = System.getenv();
+        LogLevel.configure(env); // before the first logger
+        System.exit(new ServiceRunner("flowpulse simulator").run(env, SimulatorMain::services));
+    }
+
+    /** The simulator's settings, validated in one pass; then one service: the server and (rate above 0) its traffic. */
+    static List<Service> services(Map<String, String> env) {
+        SimulatorConfig config = SimulatorConfig.fromEnv(env);
         PrefectSimulator simulator = config.toSimulator();
-        CountDownLatch stopped = new CountDownLatch(1);
-        try {
-            simulator.start();
-        } catch (IOException e) {
-            LOG.error("Cannot bind {}:{}: {}", config.host(), config.port(), e.getMessage());
-            System.exit(1);
-            return;
-        }
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            LOG.info("Stopping the Prefect simulator");
-                            simulator.close();
-                            stopped.countDown();
-                        },
-                        "prefect-sim-shutdown"));
-        if (config.runsPerSecond() > 0) {
-            simulator.startLiveTraffic(config.seed(), config.runsPerSecond());
-        }
-        LOG.info(
-                "Prefect simulator ready: PREFECT_API_URL={} seed={} runs/s={}",
-                simulator.apiUrl(),
-                config.seed(),
-                config.runsPerSecond());
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return List.of(Service.of(
+                "prefect-simulator",
+                () -> {
+                    simulator.start();
+                    if (config.runsPerSecond() > 0) {
+                        simulator.startLiveTraffic(config.seed(), config.runsPerSecond());
+                    }
+                    LoggerFactory.getLogger(SimulatorMain.class)
+                            .info(
+                                    "Prefect simulator ready: PREFECT_API_URL={} seed={} runs/s={}",
+                                    simulator.apiUrl(),
+                                    config.seed(),
+                                    config.runsPerSecond());
+                },
+                simulator::close)); // also stops the live traffic
     }
 }

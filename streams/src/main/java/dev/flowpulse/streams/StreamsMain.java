@@ -1,59 +1,63 @@
 package dev.flowpulse.streams;
 
-import dev.flowpulse.contract.ConfigException;
-import dev.flowpulse.contract.EnvReader;
+import dev.flowpulse.runtime.ConfigCheck;
+import dev.flowpulse.runtime.LogLevel;
 import dev.flowpulse.runtime.MeterRegistries;
-import dev.flowpulse.runtime.MetricsHttpServer;
+import dev.flowpulse.runtime.MetricsEndpoint;
+import dev.flowpulse.runtime.Service;
+import dev.flowpulse.runtime.ServiceRunner;
 import dev.flowpulse.runtime.TopicProvisioner;
+import dev.flowpulse.runtime.TopicSettings;
+import dev.flowpulse.runtime.WatchedService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of the streams service: config from the environment, topics ensured, the topology
- * started, {@code /metrics} and {@code /health} served on {@code FLOWPULSE_STREAMS_HTTP_PORT}
- * (9402). Exits 2 on bad configuration and 1 when the streams client failed; a shutdown signal
- * closes everything and lets the JVM end.
+ * Runs the streams service as a process ({@code java -jar flowpulse-streams.jar}) through {@link
+ * ServiceRunner}: every variable validated at once (exit 2), then missing topics created, the
+ * topology started and {@code /metrics} + {@code /health} served on {@code
+ * FLOWPULSE_STREAMS_HTTP_PORT} (9402) until SIGTERM (exit 0). If the streams client dies (a stream
+ * thread's uncaught exception shuts it down) everything is closed and the process exits 1.
  */
 public final class StreamsMain {
 
-    private static final Logger log = LoggerFactory.getLogger(StreamsMain.class);
-
     private StreamsMain() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         Map<String, String> env = System.getenv();
-        StreamsServiceConfig config;
-        try {
-            config = StreamsServiceConfig.fromEnv(env);
-            TopicProvisioner.ensureFromEnv(new EnvReader(env), config.topics(), config.kafkaProperties());
-        } catch (ConfigException e) {
-            log.error("{}", e.getMessage());
-            System.exit(2);
-            return;
-        }
-        log.info("Starting flowpulse streams with {}", config);
-        PrometheusMeterRegistry registry = MeterRegistries.prometheus(env);
-        StreamsService service = new StreamsService(config, registry);
-        service.start();
-        MetricsHttpServer http =
-                MetricsHttpServer.start(config.httpHost(), config.httpPort(), registry, service::health);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            http.close();
-                            service.close();
-                        },
-                        "flowpulse-streams-shutdown"));
-        while (!service.awaitTermination(Duration.ofSeconds(1))) {
-            // the streams client runs on its own threads
-        }
-        if (service.failure().isPresent()) {
-            http.close();
-            service.close();
-            System.exit(1);
-        }
+        LogLevel.configure(env); // before the first logger
+        System.exit(new ServiceRunner("flowpulse streams").run(env, StreamsMain::services));
+    }
+
+    /** The streams configuration, topic settings and metrics switch in one pass; then the services in start order. */
+    static List<Service> services(Map<String, String> env) {
+        ConfigCheck check = new ConfigCheck();
+        StreamsServiceConfig config = check.read(() -> StreamsServiceConfig.fromEnv(env));
+        TopicSettings topics = check.read(() -> TopicSettings.fromEnv(env));
+        PrometheusMeterRegistry registry = check.read(() -> MeterRegistries.prometheus(env));
+        check.check();
+        StreamsService streams = new StreamsService(config, registry);
+        return List.of(
+                TopicProvisioner.service(topics, config.topics(), config.kafkaProperties()),
+                watched(streams),
+                new MetricsEndpoint(config.httpHost(), config.httpPort(), registry, streams::health));
+    }
+
+    /** The streams client as a service whose end (closed by Streams after a failure) is fatal. */
+    public static Service watched(StreamsService streams) {
+        return new WatchedService(
+                "streams",
+                streams::start,
+                () -> {
+                    while (!streams.awaitTermination(Duration.ofMinutes(1))) {
+                        // Kafka Streams runs on its own threads; wake up only when it has stopped
+                    }
+                    return streams.failure()
+                            .orElseGet(() -> new IllegalStateException("the streams client stopped ("
+                                    + streams.state().map(Enum::name).orElse("not started") + ")"));
+                },
+                streams::close);
     }
 }
