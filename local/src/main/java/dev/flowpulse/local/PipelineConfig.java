@@ -29,7 +29,12 @@ public record PipelineConfig(
     /** Reads all three in one pass; one {@link dev.flowpulse.contract.ConfigException} names every problem of every service. */
     public static PipelineConfig fromEnv(Map<String, String> env) {
         ConfigCheck check = new ConfigCheck();
-        Topics topics = check.read(() -> Topics.fromEnv(env));
+        Topics topics = check.read(() -> {
+            EnvReader reader = new EnvReader(env);
+            Topics read = Topics.fromEnv(reader);
+            reader.check();
+            return read;
+        });
         TopicSettings topicSettings = check.read(() -> TopicSettings.fromEnv(env));
         SinkConfig sink = check.read(() -> SinkConfig.fromEnv(env));
         StreamsServiceConfig streams = check.read(() -> StreamsServiceConfig.fromEnv(env));
