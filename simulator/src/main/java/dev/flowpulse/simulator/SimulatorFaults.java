@@ -4,6 +4,8 @@ import dev.flowpulse.simulator.api.FaultInjector;
 import dev.flowpulse.simulator.events.EventStream;
 import java.io.IOException;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The faults a {@link PrefectSimulator} produces on demand, for tests; the local run uses none.
@@ -14,6 +16,8 @@ import java.time.Duration;
  * <p>Thread safe. Switches that act on open connections need the server running.
  */
 public final class SimulatorFaults {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatorFaults.class);
 
     private final PrefectSimulator simulator;
     private final FaultInjector injector;
@@ -106,11 +110,15 @@ public final class SimulatorFaults {
     /** Stops the server as a crash would: websockets dropped without close frames, port closed. Stored events are kept. */
     public void stopServer() {
         simulator.stopServing();
+        LOG.info(
+                "Prefect simulator server stopped (fault); {} stored events kept",
+                simulator.storedEvents().size());
     }
 
     /** Starts a stopped server again on the same port, with the events stored so far. */
     public void startServer() throws IOException {
         simulator.serve(simulator.boundPort());
+        LOG.info("Prefect simulator server serving again at {}", simulator.apiUrl());
     }
 
     /** {@link #stopServer()} then {@link #startServer()}. */
