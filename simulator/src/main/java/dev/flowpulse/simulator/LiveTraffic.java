@@ -37,7 +37,6 @@ public final class LiveTraffic implements AutoCloseable {
     private final double runsPerSecond;
     private final RunPlanner planner = new RunPlanner(Catalogue.standard(), RunPlanner.Pace.compressed());
     private final ScheduledExecutorService scheduler;
-    private final AtomicLong runsStarted = new AtomicLong();
     private final AtomicLong eventsPublished = new AtomicLong();
 
     LiveTraffic(PrefectSimulator simulator, Clock clock, long seed, double runsPerSecond) {
@@ -63,11 +62,6 @@ public final class LiveTraffic implements AutoCloseable {
         return this;
     }
 
-    /** Runs started so far (history included). */
-    public long runsStarted() {
-        return runsStarted.get();
-    }
-
     /** Events published so far. */
     public long eventsPublished() {
         return eventsPublished.get();
@@ -81,7 +75,6 @@ public final class LiveTraffic implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             Instant runStart = now.minus(HISTORY).plusNanos(spacingMicros * i * 1000);
             RunPlan plan = planner.plan(rnd, runStart, planner.randomShape(rnd), null);
-            runsStarted.incrementAndGet();
             for (ObjectNode event : Scenario.eventsOf(plan)) {
                 if (occurred(event).isAfter(now)) {
                     schedule(event, now);
@@ -98,7 +91,6 @@ public final class LiveTraffic implements AutoCloseable {
         try {
             Instant now = PrefectTime.micros(clock.instant());
             RunPlan plan = planner.plan(rnd, now, planner.randomShape(rnd), null);
-            runsStarted.incrementAndGet();
             for (ObjectNode event : Scenario.eventsOf(plan)) {
                 schedule(event, now);
             }

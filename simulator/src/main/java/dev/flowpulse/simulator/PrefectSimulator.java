@@ -2,6 +2,7 @@ package dev.flowpulse.simulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.simulator.api.AuthPolicy;
+import dev.flowpulse.simulator.api.FaultInjector;
 import dev.flowpulse.simulator.api.PrefectApiServer;
 import dev.flowpulse.simulator.events.EventStore;
 import dev.flowpulse.simulator.events.EventStream;
@@ -19,13 +20,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fake Prefect 3.x server on one port: the event websocket {@code /api/events/out} and the REST
- * read endpoints, speaking the wire protocol of the shared Prefect reference exactly. Tests publish
- * ReceivedEvents into it (stored for backfill and REST, pushed live to matching subscribers) and
- * inject faults (dropped or closed websockets, failing REST calls).
+ * A fake Prefect 3.x server on one port (Jetty 12): the event websocket {@code /api/events/out} and
+ * the REST read endpoints, speaking the wire protocol of the shared Prefect reference exactly.
+ * Tests publish ReceivedEvents into it (stored for backfill and REST, pushed live to matching
+ * subscribers) and inject faults through {@link #faults()}.
  *
  * <p>Lifecycle: {@link #builder()} → {@link Builder#build()} → {@link #start()} → {@link #close()}
- * (idempotent; stops live traffic, closes every connection). Thread safe.
+ * (idempotent; stops live traffic, closes every connection). The stored events and runs belong to
+ * this object, not to the server, so {@link SimulatorFaults#restartServer()} keeps them. Thread safe.
  */
 public final class PrefectSimulator implements AutoCloseable {
 
@@ -39,12 +41,16 @@ public final class PrefectSimulator implements AutoCloseable {
     private final Clock clock;
     private final Duration backfillWindow;
     private final int subscriberBacklog;
+    private final Duration pingInterval;
+    private final FaultInjector faultInjector = new FaultInjector();
     private final EventStore store = new EventStore(STORED_EVENTS_CAPACITY);
     private final EventStream stream = new EventStream();
+    private final SimulatorFaults faults;
     private final FlowRunBook runs = new FlowRunBook(RUNS_CAPACITY);
     private final Object publishLock = new Object();
     private final List<LiveTraffic> traffic = new CopyOnWriteArrayList<>();
     private volatile PrefectApiServer server;
+    private volatile int boundPort = -1;
 
     private PrefectSimulator(Builder b) {
         this.host = b.host;
@@ -55,6 +61,8 @@ public final class PrefectSimulator implements AutoCloseable {
         this.clock = b.clock;
         this.backfillWindow = b.backfillWindow;
         this.subscriberBacklog = b.subscriberBacklog;
+        this.pingInterval = b.pingInterval;
+        this.faults = new SimulatorFaults(this, faultInjector, stream);
     }
 
     public static Builder builder() {
@@ -70,6 +78,7 @@ public final class PrefectSimulator implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration backfillWindow = Duration.ofMinutes(15);
         private int subscriberBacklog = 256;
+        private Duration pingInterval = Duration.ofSeconds(20);
 
         private Builder() {}
 
@@ -117,6 +126,15 @@ public final class PrefectSimulator implements AutoCloseable {
             return this;
         }
 
+        /** {@code PREFECT_SERVER_API_WEBSOCKET_PING_INTERVAL} (also the pong timeout); default 20 s. */
+        public Builder pingInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("pingInterval must be positive");
+            }
+            this.pingInterval = interval;
+            return this;
+        }
+
         public PrefectSimulator build() {
             if (authString != null && apiKey != null) {
                 throw new IllegalStateException(
@@ -128,19 +146,59 @@ public final class PrefectSimulator implements AutoCloseable {
 
     /** Binds the port and starts serving; returns this. */
     public synchronized PrefectSimulator start() throws IOException {
-        if (server != null) {
+        if (boundPort >= 0) {
             throw new IllegalStateException("already started");
         }
-        server =
-                PrefectApiServer.start(host, port, auth, store, stream, runs, clock, backfillWindow, subscriberBacklog);
+        serve(port);
         LOG.info("Prefect simulator listening on {} (auth: {})", apiUrl(), auth.mode());
         return this;
     }
 
-    /** {@code http://host:port/api}, no trailing slash. */
+    /** Binds (again) and serves; the stored events are this object's and survive. */
+    synchronized void serve(int onPort) throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("server already running");
+        }
+        server = PrefectApiServer.start(
+                host,
+                onPort,
+                new PrefectApiServer.Backend(
+                        auth,
+                        store,
+                        stream,
+                        runs,
+                        faultInjector,
+                        clock,
+                        backfillWindow,
+                        subscriberBacklog,
+                        pingInterval));
+        boundPort = server.port();
+    }
+
+    /** Stops serving (port freed, websockets dropped); {@link #serve} brings it back. */
+    synchronized void stopServing() {
+        PrefectApiServer s = server;
+        server = null;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    synchronized int boundPort() {
+        if (boundPort < 0) {
+            throw new IllegalStateException("simulator not started");
+        }
+        return boundPort;
+    }
+
+    /** {@code http://host:port/api}, no trailing slash; stable across {@link SimulatorFaults#restartServer()}. */
     public URI apiUrl() {
-        PrefectApiServer s = requireStarted();
-        return URI.create("http://" + host + ":" + s.port() + "/api");
+        return URI.create("http://" + host + ":" + boundPort() + "/api");
+    }
+
+    /** The faults this simulator can produce on demand; none are active unless a test turns them on. */
+    public SimulatorFaults faults() {
+        return faults;
     }
 
     /**
@@ -180,24 +238,24 @@ public final class PrefectSimulator implements AutoCloseable {
         return stream.droppedEvents();
     }
 
-    /** Abruptly closes every websocket (no close frame), as a network drop. */
+    /** Abruptly closes every websocket (no close frame), as a network drop. Same as {@code faults().dropConnections()}. */
     public void dropConnections() {
-        requireStarted().sockets().dropAll();
+        faults.dropConnections();
     }
 
-    /** Sends a websocket close frame with this code and reason to every subscriber. */
+    /** Sends a websocket close frame with this code and reason to every subscriber. Same as {@code faults().closeConnections}. */
     public void closeConnections(int code, String reason) {
-        requireStarted().sockets().closeAll(code, reason);
+        faults.closeConnections(code, reason);
     }
 
-    /** The next {@code count} REST calls (not health/ready) answer {@code status}; 429 etc. carry {@code Retry-After} when given. */
+    /** The next {@code count} REST calls (not health/ready) answer {@code status}. Same as {@code faults().failNextRequests}. */
     public void failNextRequests(int count, int status, Duration retryAfter) {
-        requireStarted().faults().failNext(count, status, retryAfter);
+        faults.failNextRequests(count, status, retryAfter);
     }
 
     /** Starts background traffic; closed with the simulator at the latest. */
     public LiveTraffic startLiveTraffic(long seed, double runsPerSecond) {
-        requireStarted();
+        boundPort();
         LiveTraffic live = new LiveTraffic(this, clock, seed, runsPerSecond).start();
         traffic.add(live);
         return live;
@@ -207,19 +265,14 @@ public final class PrefectSimulator implements AutoCloseable {
     public void close() {
         traffic.forEach(LiveTraffic::close);
         traffic.clear();
-        PrefectApiServer s;
-        synchronized (this) {
-            s = server;
-        }
-        if (s != null) {
-            s.close();
-        }
+        stopServing();
     }
 
-    private PrefectApiServer requireStarted() {
+    /** The running server, for the fault switches that act on open connections. */
+    PrefectApiServer requireServing() {
         PrefectApiServer s = server;
         if (s == null) {
-            throw new IllegalStateException("simulator not started");
+            throw new IllegalStateException("simulator server not running");
         }
         return s;
     }

@@ -1,6 +1,7 @@
 package dev.flowpulse.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,13 +9,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.simulator.events.RunIdentity;
 import dev.flowpulse.testkit.PrefectSamples;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
+import java.io.ByteArrayInputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +36,8 @@ class RestApiTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String BASIC =
             "Basic " + Base64.getEncoder().encodeToString("admin:pass".getBytes(StandardCharsets.UTF_8));
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<PrefectSimulator> simulators = new ArrayList<>();
 
     @AfterEach
@@ -285,37 +287,99 @@ class RestApiTest {
     @Test
     void shouldFailTheNextRequestsWithRetryAfterThenRecover() throws Exception {
         PrefectSimulator sim = simulator(PrefectSimulator.builder());
-        sim.failNextRequests(2, 429, Duration.ofSeconds(3));
+        sim.faults().failNextRequests(2, 429, Duration.ofMillis(2500));
 
         HttpResponse<String> first = post(sim, "/events/filter", "{}", null);
         HttpResponse<String> health = get(sim, "/health", null);
         HttpResponse<String> second = post(sim, "/flow_runs/filter", "{}", null);
         HttpResponse<String> third = post(sim, "/events/filter", "{}", null);
-        sim.failNextRequests(1, 503, null);
-        HttpResponse<String> unavailable = post(sim, "/events/filter", "{}", null);
 
         assertThat(first.statusCode()).isEqualTo(429);
-        assertThat(first.headers().firstValue("Retry-After")).contains("3");
+        assertThat(first.headers().firstValue("Retry-After"))
+                .as("whole seconds, rounded up")
+                .contains("3");
+        assertThat(first.body()).isEqualTo("{\"exception_message\":\"Rate limit exceeded\"}");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(second.statusCode()).isEqualTo(429);
         assertThat(third.statusCode()).isEqualTo(200);
-        assertThat(unavailable.statusCode()).isEqualTo(503);
-        assertThat(unavailable.headers().firstValue("Retry-After")).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerInjectedServerErrorsWithoutRetryAfter() throws Exception {
+        PrefectSimulator sim = simulator(PrefectSimulator.builder().authString("admin:pass"));
+        sim.failNextRequests(1, 500, null);
+
+        HttpResponse<String> failed = post(sim, "/flow_runs/history", "{}", BASIC);
+        sim.faults().failNextRequests(1, 503, null);
+        HttpResponse<String> unavailable = post(sim, "/events/filter", "{}", null);
+        HttpResponse<String> recovered = post(sim, "/events/filter", "{}", BASIC);
+
+        assertThat(failed.statusCode()).isEqualTo(500);
+        assertThat(failed.body()).isEqualTo("{\"exception_message\":\"Injected failure\"}");
+        assertThat(failed.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(unavailable.statusCode()).as("faults come before auth").isEqualTo(503);
+        assertThat(recovered.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldHoldBackRestAnswersButNotProbesWhileSlow() throws Exception {
+        PrefectSimulator sim = simulator(PrefectSimulator.builder());
+        Duration delay = Duration.ofSeconds(3);
+        sim.faults().delayResponses(delay);
+
+        HttpRequest impatient = HttpRequest.newBuilder(URI.create(sim.apiUrl() + "/events/filter"))
+                .timeout(Duration.ofMillis(500))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build();
+        assertThatThrownBy(() -> http.send(impatient, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(HttpTimeoutException.class);
+        long started = System.nanoTime();
+        HttpResponse<String> patient = post(sim, "/events/filter", "{}", null);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        HttpResponse<String> health = http.send(
+                HttpRequest.newBuilder(URI.create(sim.apiUrl() + "/health"))
+                        .timeout(Duration.ofMillis(2500))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        sim.faults().delayResponses(Duration.ZERO);
+        HttpResponse<String> prompt = http.send(
+                HttpRequest.newBuilder(URI.create(sim.apiUrl() + "/events/filter"))
+                        .timeout(Duration.ofMillis(2500))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(patient.statusCode()).isEqualTo(200);
+        assertThat(took).isGreaterThanOrEqualTo(delay);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(prompt.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldServeRestAgainAfterARestartWithTheStoredEvents() throws Exception {
+        PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(at("2026-05-04T10:05:00Z")));
+        PrefectSamples.json("events/flow-run-lifecycle-crimson-fox.json").forEach(e -> sim.publish((ObjectNode) e));
+
+        sim.faults().stopServer();
+        assertThatThrownBy(() -> post(sim, "/events/filter", "{}", null)).isInstanceOf(ConnectException.class);
+        sim.faults().startServer();
+
+        assertThat(json(post(sim, "/events/filter", "{}", null)).get("total").intValue())
+                .isEqualTo(5);
     }
 
     @Test
     void shouldRefuseChunkedBodiesWithLengthRequired() throws Exception {
         PrefectSimulator sim = simulator(PrefectSimulator.builder());
-        try (Socket socket = new Socket("127.0.0.1", sim.apiUrl().getPort())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(
-                    ("POST /api/events/filter HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
-                            .getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(response).startsWith("HTTP/1.1 411 ");
-        }
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create(sim.apiUrl() + "/events/filter"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8))))
+                .build();
+
+        HttpResponse<String> response = http.send(chunked, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(411);
     }
 
     private void publishRun(

@@ -47,10 +47,6 @@ public final class Backoff {
         return Duration.ofMillis(Math.min(maxMillis, minMillis << attempt));
     }
 
-    public Duration max() {
-        return max;
-    }
-
     public void reset() {
         attempt = 0;
     }

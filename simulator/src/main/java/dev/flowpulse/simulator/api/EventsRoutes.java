@@ -7,8 +7,6 @@ import dev.flowpulse.simulator.events.EventFilter;
 import dev.flowpulse.simulator.events.EventFilterParser;
 import dev.flowpulse.simulator.events.EventStore;
 import dev.flowpulse.simulator.events.StoredEvent;
-import dev.flowpulse.simulator.http.HttpRequest;
-import dev.flowpulse.simulator.http.HttpResponse;
 import dev.flowpulse.simulator.wire.InvalidInput;
 import dev.flowpulse.simulator.wire.PythonJson;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +36,7 @@ final class EventsRoutes {
         this.clock = clock;
     }
 
-    HttpResponse filter(HttpRequest request, String baseUrl) {
+    ApiResponse filter(ApiRequest request, String baseUrl) {
         ObjectNode body;
         try {
             body = JsonBodies.objectBody(request);
@@ -85,7 +83,7 @@ final class EventsRoutes {
         return page(matches, filter, matches.size(), limit, 0, baseUrl);
     }
 
-    HttpResponse next(HttpRequest request, String baseUrl) {
+    ApiResponse next(ApiRequest request, String baseUrl) {
         String token = request.query().get("page-token");
         if (token == null) {
             InvalidInput missing =
@@ -113,7 +111,7 @@ final class EventsRoutes {
         return matches;
     }
 
-    private static HttpResponse page(
+    private static ApiResponse page(
             List<StoredEvent> matches, EventFilter filter, int total, int pageSize, int offset, String baseUrl) {
         StringBuilder json = new StringBuilder("{\"events\":[");
         int end = Math.min(matches.size(), offset + pageSize);
@@ -134,7 +132,7 @@ final class EventsRoutes {
                     .append(token)
                     .append('"');
         }
-        return HttpResponse.json(200, json.append('}').toString());
+        return ApiResponse.json(200, json.append('}').toString());
     }
 
     private static List<Object> prefixed(List<Object> loc) {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flowpulse.simulator.http.HttpRequest;
-import dev.flowpulse.simulator.http.HttpResponse;
 import dev.flowpulse.simulator.runs.FlowRunBook;
 import dev.flowpulse.simulator.runs.FlowRunCriteria;
 import dev.flowpulse.simulator.runs.FlowRunJson;
@@ -60,7 +58,7 @@ final class FlowRunsRoutes {
         this.clock = clock;
     }
 
-    HttpResponse history(HttpRequest request) {
+    ApiResponse history(ApiRequest request) {
         ObjectNode body;
         try {
             body = JsonBodies.objectBody(request);
@@ -98,7 +96,7 @@ final class FlowRunsRoutes {
         return JsonBodies.ok(response);
     }
 
-    HttpResponse filter(HttpRequest request) {
+    ApiResponse filter(ApiRequest request) {
         ObjectNode body;
         try {
             body = JsonBodies.objectBody(request);
@@ -149,7 +147,7 @@ final class FlowRunsRoutes {
         return JsonBodies.ok(response);
     }
 
-    HttpResponse count(HttpRequest request) {
+    ApiResponse count(ApiRequest request) {
         ObjectNode body;
         try {
             body = JsonBodies.objectBody(request);
@@ -161,11 +159,11 @@ final class FlowRunsRoutes {
         if (!problems.problems().isEmpty()) {
             return JsonBodies.unprocessable(problems, List.of(), body);
         }
-        return HttpResponse.json(
+        return ApiResponse.json(
                 200, Long.toString(book.records().stream().filter(criteria).count()));
     }
 
-    HttpResponse read(String id) {
+    ApiResponse read(String id) {
         Instant now = clock.instant();
         return book.records().stream()
                 .filter(r -> r.facts().flowRunId().equalsIgnoreCase(id))

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.contract.Json;
-import dev.flowpulse.simulator.http.HttpRequest;
-import dev.flowpulse.simulator.http.HttpResponse;
 import dev.flowpulse.simulator.wire.InvalidInput;
 import java.io.IOException;
 import java.util.List;
@@ -26,16 +24,16 @@ final class JsonBodies {
 
     /** A request body that is not valid JSON (or not an object). */
     static final class BadBody extends Exception {
-        final HttpResponse response;
+        final ApiResponse response;
 
-        BadBody(HttpResponse response) {
+        BadBody(ApiResponse response) {
             super(null, null, false, false);
             this.response = response;
         }
     }
 
     /** The body as a JSON object; an empty body reads as {}. */
-    static ObjectNode objectBody(HttpRequest request) throws BadBody {
+    static ObjectNode objectBody(ApiRequest request) throws BadBody {
         if (request.body().length == 0) {
             return JsonNodeFactory.instance.objectNode();
         }
@@ -63,17 +61,17 @@ final class JsonBodies {
         return (ObjectNode) node;
     }
 
-    static HttpResponse unprocessable(InvalidInput problems, List<Object> locPrefix, JsonNode body) {
-        return HttpResponse.json(422, problems.responseBody(locPrefix, body).toString());
+    static ApiResponse unprocessable(InvalidInput problems, List<Object> locPrefix, JsonNode body) {
+        return ApiResponse.json(422, problems.responseBody(locPrefix, body).toString());
     }
 
-    static HttpResponse detail(int status, String detail) {
-        return HttpResponse.json(
+    static ApiResponse detail(int status, String detail) {
+        return ApiResponse.json(
                 status,
                 JsonNodeFactory.instance.objectNode().put("detail", detail).toString());
     }
 
-    static HttpResponse ok(JsonNode body) {
-        return HttpResponse.json(200, body.toString());
+    static ApiResponse ok(JsonNode body) {
+        return ApiResponse.json(200, body.toString());
     }
 }

@@ -1,45 +1,39 @@
 package dev.flowpulse.simulator.api;
 
-import dev.flowpulse.simulator.http.HttpHandler;
-import dev.flowpulse.simulator.http.HttpRequest;
-import dev.flowpulse.simulator.http.HttpResponse;
-import java.io.IOException;
-
 /**
- * Routes requests under {@code /api} like Prefect's API app: the event websocket, the unauthenticated
- * probes ({@code /health}, {@code /ready}), then injected faults, then auth (401
- * {@code {"exception_message":"Unauthorized"}}), then the read endpoints.
+ * Routes REST requests under {@code /api} like Prefect's API app: the unauthenticated probes
+ * ({@code /health}, {@code /ready}), then injected failures, then auth (401
+ * {@code {"exception_message":"Unauthorized"}}), then the read endpoints. The event websocket is
+ * upgraded before requests reach this class; a plain request to it gets 400.
  *
  * <p>Thread safe.
  */
-public final class PrefectApi implements HttpHandler {
+final class PrefectApi {
+
+    static final String EVENTS_OUT_PATH = "/api/events/out";
 
     private final AuthPolicy auth;
     private final FaultInjector faults;
-    private final EventsOutEndpoint eventsOut;
     private final EventsRoutes events;
     private final FlowRunsRoutes flowRuns;
 
-    public PrefectApi(
-            AuthPolicy auth,
-            FaultInjector faults,
-            EventsOutEndpoint eventsOut,
-            EventsRoutes events,
-            FlowRunsRoutes flowRuns) {
+    PrefectApi(AuthPolicy auth, FaultInjector faults, EventsRoutes events, FlowRunsRoutes flowRuns) {
         this.auth = auth;
         this.faults = faults;
-        this.eventsOut = eventsOut;
         this.events = events;
         this.flowRuns = flowRuns;
     }
 
-    @Override
-    public HttpResponse handle(HttpRequest request, Connection connection) throws IOException {
-        String path = request.path().length() > 1 && request.path().endsWith("/")
-                ? request.path().substring(0, request.path().length() - 1)
-                : request.path();
-        if (path.equals("/api/events/out")) {
-            return eventsOut.serve(request, connection);
+    /** True for probes, which are never failed or delayed by faults. */
+    static boolean isProbe(String path) {
+        String p = trimSlash(path);
+        return p.equals("/api/health") || p.equals("/api/ready");
+    }
+
+    ApiResponse handle(ApiRequest request) {
+        String path = trimSlash(request.path());
+        if (path.equals(EVENTS_OUT_PATH)) {
+            return ApiResponse.json(400, "{\"detail\":\"WebSocket upgrade required\"}");
         }
         if (!path.startsWith("/api/")) {
             return JsonBodies.detail(404, "Not Found");
@@ -47,29 +41,27 @@ public final class PrefectApi implements HttpHandler {
         String route = path.substring("/api".length());
         if (route.equals("/health") || route.equals("/ready")) {
             if (!request.method().equals("GET")) {
-                return JsonBodies.detail(405, "Method Not Allowed");
+                return notAllowed();
             }
             return route.equals("/health")
-                    ? HttpResponse.json(200, "true")
-                    : HttpResponse.json(200, "{\"message\":\"OK\"}");
+                    ? ApiResponse.json(200, "true")
+                    : ApiResponse.json(200, "{\"message\":\"OK\"}");
         }
-        HttpResponse fault = faults.next();
+        ApiResponse fault = faults.nextRestFailure();
         if (fault != null) {
             return fault;
         }
         if (!auth.restAuthorized(request.header("authorization"))) {
-            return HttpResponse.json(401, "{\"exception_message\":\"Unauthorized\"}");
+            return ApiResponse.json(401, "{\"exception_message\":\"Unauthorized\"}");
         }
-        return route(request, route, connection);
+        return route(request, route);
     }
 
-    private HttpResponse route(HttpRequest request, String route, Connection connection) {
+    private ApiResponse route(ApiRequest request, String route) {
         String method = request.method();
         return switch (route) {
-            case "/events/filter" ->
-                method.equals("POST") ? events.filter(request, baseUrl(request, connection)) : notAllowed();
-            case "/events/filter/next" ->
-                method.equals("GET") ? events.next(request, baseUrl(request, connection)) : notAllowed();
+            case "/events/filter" -> method.equals("POST") ? events.filter(request, request.baseUrl()) : notAllowed();
+            case "/events/filter/next" -> method.equals("GET") ? events.next(request, request.baseUrl()) : notAllowed();
             case "/flow_runs/history" -> method.equals("POST") ? flowRuns.history(request) : notAllowed();
             case "/flow_runs/filter" -> method.equals("POST") ? flowRuns.filter(request) : notAllowed();
             case "/flow_runs/count" -> method.equals("POST") ? flowRuns.count(request) : notAllowed();
@@ -80,17 +72,11 @@ public final class PrefectApi implements HttpHandler {
         };
     }
 
-    /** Starlette's {@code request.base_url}: scheme, the Host header, and a trailing slash. */
-    private static String baseUrl(HttpRequest request, Connection connection) {
-        String host = request.header("host");
-        if (host == null || host.isBlank()) {
-            host = connection.socket().getLocalAddress().getHostAddress() + ":"
-                    + connection.socket().getLocalPort();
-        }
-        return "http://" + host + "/";
+    private static String trimSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
-    private static HttpResponse notAllowed() {
+    private static ApiResponse notAllowed() {
         return JsonBodies.detail(405, "Method Not Allowed");
     }
 }

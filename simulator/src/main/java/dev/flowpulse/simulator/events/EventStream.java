@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live fan-out: every published event is offered to every open {@link Subscription} in
- * publish order (Prefect's in-memory messaging broker).
+ * publish order (Prefect's in-memory messaging broker). {@link #hold} stalls delivery to every
+ * subscriber, present and future, until released.
  *
  * <p>Thread safe.
  */
@@ -14,9 +15,10 @@ public final class EventStream {
 
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final AtomicLong droppedByClosed = new AtomicLong();
+    private volatile boolean held;
 
-    public Subscription subscribe(EventFilter filter, int backlog) {
-        Subscription subscription = new Subscription(filter, backlog);
+    public synchronized Subscription subscribe(EventFilter filter, int backlog) {
+        Subscription subscription = new Subscription(filter, backlog, held);
         subscriptions.add(subscription);
         return subscription;
     }
@@ -32,6 +34,12 @@ public final class EventStream {
         for (Subscription s : subscriptions) {
             s.offer(event);
         }
+    }
+
+    /** Stalls (true) or resumes (false) every subscriber's delivery; queued events stay queued. */
+    public synchronized void hold(boolean held) {
+        this.held = held;
+        subscriptions.forEach(s -> s.hold(held));
     }
 
     public int size() {

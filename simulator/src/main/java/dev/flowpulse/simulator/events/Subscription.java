@@ -1,53 +1,73 @@
 package dev.flowpulse.simulator.events;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One live subscriber's queue, like Prefect's {@code stream.events()}: events that pass the live
  * filter are offered to a bounded queue; when it is full the event is silently dropped for this
- * subscriber (and counted), as with Prefect's {@code SUBSCRIPTION_BACKLOG}.
+ * subscriber (and counted), as with Prefect's {@code SUBSCRIPTION_BACKLOG}. While held, the
+ * consumer gets nothing, as when the server's writer is stuck behind a slow reader, so the queue
+ * fills and the drop rule applies deterministically.
  *
- * <p>Thread safe: publishers call {@link #offer}, one consumer calls {@link #poll}.
+ * <p>Thread safe (one monitor): publishers call {@link #offer}, one consumer calls {@link #poll}.
  */
 public final class Subscription {
 
     private final EventFilter filter;
-    private final BlockingQueue<StoredEvent> queue;
-    private final AtomicLong dropped = new AtomicLong();
-    private volatile boolean closed;
+    private final int capacity;
+    private final ArrayDeque<StoredEvent> queue = new ArrayDeque<>();
+    private long dropped;
+    private boolean held;
+    private boolean closed;
 
-    public Subscription(EventFilter filter, int backlog) {
+    public Subscription(EventFilter filter, int backlog, boolean held) {
         this.filter = filter;
-        this.queue = new ArrayBlockingQueue<>(Math.max(1, backlog));
+        this.capacity = Math.max(1, backlog);
+        this.held = held;
     }
 
     /** Queues the event if the live filter includes it; drops it when the backlog is full. */
-    public void offer(StoredEvent event) {
+    public synchronized void offer(StoredEvent event) {
         if (closed || !filter.includesLive(event)) {
             return;
         }
-        if (!queue.offer(event)) {
-            dropped.incrementAndGet();
+        if (queue.size() >= capacity) {
+            dropped++;
+            return;
         }
+        queue.addLast(event);
+        notifyAll();
     }
 
-    /** Next queued event, or null after the timeout or once closed. */
-    public StoredEvent poll(long timeoutMillis) throws InterruptedException {
-        return closed ? null : queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+    /** Next queued event, or null after the timeout, while held, or once closed. */
+    public synchronized StoredEvent poll(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!closed && (held || queue.isEmpty())) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return null;
+            }
+            wait(left);
+        }
+        return closed ? null : queue.pollFirst();
     }
 
-    public void close() {
+    synchronized void hold(boolean held) {
+        this.held = held;
+        notifyAll();
+    }
+
+    public synchronized void close() {
         closed = true;
+        notifyAll();
     }
 
-    public boolean isClosed() {
+    public synchronized boolean isClosed() {
         return closed;
     }
 
-    public long dropped() {
-        return dropped.get();
+    public synchronized long dropped() {
+        return dropped;
     }
 }

@@ -1,0 +1,349 @@
+package dev.flowpulse.ingest.websocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowpulse.broker.EmbeddedKafkaBroker;
+import dev.flowpulse.contract.DeadLetters;
+import dev.flowpulse.contract.HeaderNames;
+import dev.flowpulse.ingest.IngestConfig;
+import dev.flowpulse.ingest.IngestMetrics;
+import dev.flowpulse.ingest.IngestService;
+import dev.flowpulse.ingest.LogCapture;
+import dev.flowpulse.simulator.PrefectSimulator;
+import dev.flowpulse.simulator.Scenario;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Ingest against every fault the Prefect simulator produces, with a real broker: the service
+ * survives each one (reconnects with backoff, logs it, counts it) and the raw topic, read
+ * {@code read_committed}, holds each expected event exactly once.
+ */
+@Tag("integration")
+@Timeout(120)
+class PrefectFaultsIT {
+
+    private static final String AUTH_STRING = "admin:faults-pass-3d9a";
+    private static final Duration RECONNECT_MAX = Duration.ofMillis(400);
+
+    private static EmbeddedKafkaBroker broker;
+
+    private final String rawTopic = "raw-" + UUID.randomUUID();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private PrefectSimulator simulator;
+    private RawTopic topic;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start(Path.of("target", "kafka-faults-it-" + UUID.randomUUID()));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @BeforeEach
+    void createTopics() {
+        broker.createTopic(rawTopic, 3, Map.of());
+        topic = new RawTopic(rawTopic);
+        resources.add(topic);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {401, 403})
+    void shouldBackOffFromARefusedUpgradeThenSubscribeOnceItIsAccepted(int status) throws Exception {
+        simulator(PrefectSimulator.builder().authString(AUTH_STRING));
+        List<ObjectNode> events = recentScenario(31, 4).events();
+        simulator.publish(events);
+        simulator.faults().rejectUpgrades(status);
+
+        try (LogCapture logs = new LogCapture()) {
+            service(Map.of());
+            waiting().until(() -> simulator.faults().rejectedUpgrades() >= 1);
+            long firstSeen = System.nanoTime();
+            waiting().until(() -> simulator.faults().rejectedUpgrades() >= 4);
+            Duration threeRetries = Duration.ofNanos(System.nanoTime() - firstSeen);
+
+            // An auth failure waits the full reconnect maximum each time: no tight loop.
+            assertThat(threeRetries)
+                    .isGreaterThanOrEqualTo(RECONNECT_MAX.multipliedBy(3).minusMillis(100));
+            assertThat(connects(IngestMetrics.CONNECT_AUTH_FAILED)).isGreaterThanOrEqualTo(3);
+            assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isZero();
+            assertThat(topic.eventIds()).isEmpty();
+            assertThat(logs.text())
+                    .contains("Prefect rejected the event websocket credential (PREFECT_API_AUTH_STRING)")
+                    .contains("websocket upgrade answered HTTP " + status)
+                    .doesNotContain(AUTH_STRING, "faults-pass");
+        }
+
+        simulator.faults().acceptUpgrades();
+        awaitExactlyOnce(ids(events));
+        assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldResubscribeAfterAnAbruptDropAndPublishEveryEventOnce() throws Exception {
+        simulator(PrefectSimulator.builder().authString(AUTH_STRING));
+        List<ObjectNode> events = recentScenario(32, 9).events();
+        int third = events.size() / 3;
+        simulator.publish(events.subList(0, third));
+        service(Map.of());
+        waiting().until(() -> topic.eventIds().size() == third);
+
+        try (LogCapture logs = new LogCapture()) {
+            simulator.faults().dropConnections();
+            simulator.publish(events.subList(third, 2 * third)); // stored while ingest reconnects
+            awaitResubscribed(2);
+            assertThat(logs.text()).contains("reconnecting in");
+        }
+        simulator.publish(events.subList(2 * third, events.size()));
+
+        awaitExactlyOnce(ids(events));
+    }
+
+    @Test
+    void shouldResubscribeAfterACleanClose() throws Exception {
+        simulator(PrefectSimulator.builder().authString(AUTH_STRING));
+        List<ObjectNode> events = recentScenario(33, 6).events();
+        int half = events.size() / 2;
+        simulator.publish(events.subList(0, half));
+        service(Map.of());
+        waiting().until(() -> topic.eventIds().size() == half);
+
+        try (LogCapture logs = new LogCapture()) {
+            simulator.faults().closeConnections(1000, "server shutting down");
+            awaitResubscribed(2);
+            assertThat(logs.text()).contains("Prefect closed the event websocket (code 1000, server shutting down)");
+        }
+        simulator.publish(events.subList(half, events.size()));
+
+        awaitExactlyOnce(ids(events));
+    }
+
+    @Test
+    void shouldDetectASilentServerByItsMissingPongsAndResubscribeOnceItSpeaks() throws Exception {
+        simulator(PrefectSimulator.builder().authString(AUTH_STRING));
+        List<ObjectNode> events = recentScenario(34, 9).events();
+        int third = events.size() / 3;
+        simulator.publish(events.subList(0, third));
+        service(Map.of("FLOWPULSE_INGEST_PING_INTERVAL", "300ms"));
+        waiting().until(() -> topic.eventIds().size() == third);
+
+        try (LogCapture logs = new LogCapture()) {
+            simulator.faults().goSilent();
+            simulator.publish(events.subList(third, 2 * third)); // stored, but the silent socket sends nothing
+            waiting().until(() -> gauge("flowpulse.ingest.connected") == 0);
+            // Reconnects get the upgrade but never an auth_success while the server stays silent.
+            waiting().until(() -> connects(IngestMetrics.CONNECT_ERROR) >= 2);
+            assertThat(logs.text()).contains("Event websocket ping timeout: nothing received for 600 ms");
+        }
+        assertThat(topic.eventIds()).hasSize(third);
+
+        simulator.faults().speakAgain();
+        awaitResubscribed(2);
+        simulator.publish(events.subList(2 * third, events.size()));
+
+        awaitExactlyOnce(ids(events));
+    }
+
+    @Test
+    void shouldRecoverEventsDroppedFromAFullSubscriberBacklogOnTheNextBackfill() throws Exception {
+        simulator(PrefectSimulator.builder().authString(AUTH_STRING).subscriberBacklog(4));
+        List<ObjectNode> events = recentScenario(35, 4).events().subList(0, 10); // ascending by occurred
+        service(Map.of());
+        awaitResubscribed(1);
+
+        simulator.faults().stallDelivery();
+        simulator.publish(events);
+        assertThat(simulator.droppedEvents())
+                .as("Prefect drops what exceeds the backlog")
+                .isEqualTo(6);
+        simulator.faults().resumeDelivery();
+        waiting().until(() -> topic.eventIds().equals(ids(events.subList(0, 4))));
+
+        // Ingest cannot see Prefect's silent drops; the next subscription's backfill (from the
+        // cursor, one minute behind the last event) brings them back.
+        simulator.faults().dropConnections();
+        awaitResubscribed(2);
+        awaitExactlyOnce(ids(events));
+    }
+
+    @Test
+    void shouldReceiveOnlyWhatTheServersBackfillDepthAllows() throws Exception {
+        simulator(PrefectSimulator.builder().authString(AUTH_STRING).backfillWindow(Duration.ofMinutes(20)));
+        Instant now = Instant.now();
+        List<ObjectNode> tooOld =
+                Scenario.generate(36, 4, now.minus(Duration.ofMinutes(45))).events(); // 45–35 min ago
+        List<ObjectNode> recent = recentScenario(37, 4).events(); // 10.5–0.5 min ago
+        simulator.publish(tooOld);
+        simulator.publish(recent);
+
+        service(Map.of("FLOWPULSE_INGEST_LOOKBACK", "60m")); // asks for more than the server gives
+
+        awaitExactlyOnce(ids(recent));
+        // The backfill is ascending: anything older would have come, and been counted, first.
+        assertThat(counter("flowpulse.ingest.messages.received")).isEqualTo(1 + recent.size());
+    }
+
+    @Test
+    void shouldResubscribeAfterTheServerRestartsOnTheSamePort() throws Exception {
+        simulator(PrefectSimulator.builder().authString(AUTH_STRING));
+        List<ObjectNode> events = recentScenario(38, 9).events();
+        int third = events.size() / 3;
+        simulator.publish(events.subList(0, third));
+        service(Map.of());
+        waiting().until(() -> topic.eventIds().size() == third);
+
+        try (LogCapture logs = new LogCapture()) {
+            simulator.faults().stopServer();
+            simulator.publish(events.subList(third, 2 * third)); // kept by the simulator while it is down
+            waiting().until(() -> connects(IngestMetrics.CONNECT_ERROR) >= 2);
+            assertThat(logs.text()).contains("Event websocket connect failed");
+        }
+        simulator.faults().startServer();
+        awaitResubscribed(2);
+        simulator.publish(events.subList(2 * third, events.size()));
+
+        awaitExactlyOnce(ids(events));
+    }
+
+    // --- fixtures ---
+
+    private static ConditionFactory waiting() {
+        return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(25));
+    }
+
+    /** Every event of a scenario lies 10.5 to 0.5 minutes ago: all backfillable, none in the future. */
+    private static Scenario recentScenario(long seed, int runs) {
+        return Scenario.generate(seed, runs, Instant.now().minus(Scenario.SPAN).minusSeconds(30));
+    }
+
+    private void simulator(PrefectSimulator.Builder builder) throws Exception {
+        simulator = builder.build().start();
+        resources.add(simulator);
+    }
+
+    private void service(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PREFECT_API_URL", simulator.apiUrl().toString());
+        env.put("PREFECT_API_AUTH_STRING", AUTH_STRING);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("KAFKA_LINGER_MS", "5");
+        env.put("FLOWPULSE_TOPIC_RAW_EVENTS", rawTopic);
+        env.put("FLOWPULSE_TOPIC_DEAD_LETTERS", "dlq-" + rawTopic);
+        env.put("FLOWPULSE_INGEST_RECONNECT_MIN", "20ms");
+        env.put("FLOWPULSE_INGEST_RECONNECT_MAX", RECONNECT_MAX.toMillis() + "ms");
+        env.putAll(overrides);
+        IngestService service = new IngestService(IngestConfig.fromEnv(env), registry);
+        resources.add(service);
+        service.start();
+    }
+
+    private void awaitResubscribed(int subscriptions) {
+        waiting()
+                .until(() ->
+                        connects(IngestMetrics.CONNECT_SUCCESS) >= subscriptions && simulator.activeSubscribers() == 1);
+    }
+
+    /** Waits until the topic holds exactly these ids, then checks none of them came twice. */
+    private void awaitExactlyOnce(Set<String> expected) {
+        waiting().until(() -> topic.eventIds().equals(expected));
+        assertThat(topic.eventIdList()).hasSameSizeAs(expected);
+    }
+
+    private static Set<String> ids(List<ObjectNode> events) {
+        return events.stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+    }
+
+    private double connects(String outcome) {
+        return registry.get("flowpulse.ingest.connects")
+                .tag("outcome", outcome)
+                .counter()
+                .count();
+    }
+
+    private double counter(String name) {
+        return registry.get(name).counter().count();
+    }
+
+    private double gauge(String name) {
+        return registry.get(name).gauge().value();
+    }
+
+    /** The raw topic from the beginning, as a {@code read_committed} consumer without a group sees it. */
+    private static final class RawTopic implements AutoCloseable {
+
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final List<String> eventIds = new ArrayList<>();
+
+        RawTopic(String name) {
+            Properties props = new Properties();
+            props.putAll(broker.clientProperties());
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            consumer = new KafkaConsumer<>(props);
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < 3; p++) {
+                partitions.add(new TopicPartition(name, p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+
+        /** Every record's event id so far, in arrival order, duplicates included. */
+        synchronized List<String> eventIdList() {
+            consumer.poll(Duration.ofMillis(100))
+                    .forEach(r -> eventIds.add(DeadLetters.get(r.headers(), HeaderNames.EVENT_ID)));
+            return List.copyOf(eventIds);
+        }
+
+        Set<String> eventIds() {
+            return Set.copyOf(eventIdList());
+        }
+
+        @Override
+        public synchronized void close() {
+            consumer.close();
+        }
+    }
+}
