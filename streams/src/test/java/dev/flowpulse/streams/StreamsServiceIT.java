@@ -51,10 +51,10 @@ import org.junit.jupiter.api.Timeout;
  * repartitions: every output is read with {@code read_committed}, as the sink reads the totals.
  */
 @Tag("integration")
-@Timeout(value = 4, unit = MINUTES)
+@Timeout(value = 6, unit = MINUTES)
 class StreamsServiceIT {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final Duration DEADLINE = Duration.ofMinutes(2);
     private static final SeriesLabels ETL = new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod");
 
     private static final byte[] MALFORMED =
