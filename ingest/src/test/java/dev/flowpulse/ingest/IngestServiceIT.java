@@ -1,6 +1,8 @@
 package dev.flowpulse.ingest;
 
+import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,19 +33,26 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The whole service: Prefect simulator → websocket → a real broker's raw topic. */
-@Timeout(90)
+/**
+ * The whole service: Prefect simulator → websocket → a real broker's raw topic. Waits are on what
+ * is asserted: records on the topic, or the metric itself (the producer's callback moves the
+ * publish metrics, possibly after a consumer already sees the record).
+ */
+@Tag("integration")
+@Timeout(value = 3, unit = MINUTES)
 class IngestServiceIT {
 
     private static final String AUTH_STRING = "admin:it-pass-55aa";
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static EmbeddedKafkaBroker broker;
 
@@ -100,6 +109,10 @@ class IngestServiceIT {
         return service;
     }
 
+    private static ConditionFactory eventually() {
+        return await().atMost(WAIT).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50));
+    }
+
     private double connects(String outcome) {
         return registry.get("flowpulse.ingest.connects")
                 .tag("outcome", outcome)
@@ -119,24 +132,26 @@ class IngestServiceIT {
         service(AUTH_STRING).start();
 
         try (RawTopicReader reader = new RawTopicReader(rawTopic)) {
-            Poll.until("the first third on the topic", WAIT, () -> reader.poll().size() >= third);
+            eventually().untilAsserted(() -> assertThat(reader.poll()).hasSizeGreaterThanOrEqualTo(third));
             assertThat(service.health().up()).isTrue();
-            assertThat(registry.get("flowpulse.ingest.connected").gauge().value())
-                    .isEqualTo(1);
+            eventually()
+                    .untilAsserted(() -> assertThat(registry.get("flowpulse.ingest.connected")
+                                    .gauge()
+                                    .value())
+                            .isEqualTo(1));
 
             simulator.dropConnections();
             simulator.publish(events.subList(third, 2 * third));
-            Poll.until(
-                    "a second subscription",
-                    WAIT,
-                    () -> connects(IngestMetrics.CONNECT_SUCCESS) >= 2 && simulator.activeSubscribers() == 1);
+            eventually().untilAsserted(() -> {
+                assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isGreaterThanOrEqualTo(2);
+                assertThat(simulator.activeSubscribers()).isEqualTo(1);
+            });
             simulator.publish(events.subList(2 * third, events.size()));
 
-            Poll.until(
-                    "every event id on the topic",
-                    WAIT,
-                    () -> reader.eventIds().equals(ids),
-                    () -> reader.eventIds().size() + " of " + ids.size());
+            eventually()
+                    .untilAsserted(() -> assertThat(reader.eventIds())
+                            .as("event ids on the topic")
+                            .isEqualTo(ids));
             // What the server sent, field for field (the simulator stamps 'received' itself).
             Map<String, ObjectNode> byId = simulator.storedEvents().stream()
                     .collect(Collectors.toMap(e -> e.get("id").asText(), Function.identity()));
@@ -156,12 +171,17 @@ class IngestServiceIT {
                         .isEqualTo(id);
             }
         }
-        assertThat(registry.get("flowpulse.ingest.events.published").counter().count())
-                .isGreaterThanOrEqualTo(events.size());
-        assertThat(registry.get("flowpulse.ingest.last.event.occurred.seconds")
-                        .gauge()
-                        .value())
-                .isEqualTo(scenario.end().toEpochMilli() / 1000.0);
+        // Moved by the send callbacks, which may run after a consumer sees the records.
+        eventually().untilAsserted(() -> {
+            assertThat(registry.get("flowpulse.ingest.events.published")
+                            .counter()
+                            .count())
+                    .isGreaterThanOrEqualTo(events.size());
+            assertThat(registry.get("flowpulse.ingest.last.event.occurred.seconds")
+                            .gauge()
+                            .value())
+                    .isEqualTo(scenario.end().toEpochMilli() / 1000.0);
+        });
         assertThat(registry.scrape()).contains("kafka_producer_record_send_total");
     }
 
@@ -175,7 +195,10 @@ class IngestServiceIT {
         try (LogCapture logs = new LogCapture();
                 RawTopicReader reader = new RawTopicReader(rawTopic)) {
             service(wrong).start();
-            Poll.until("two rejected connects", WAIT, () -> connects(IngestMetrics.CONNECT_AUTH_FAILED) >= 2);
+            eventually().untilAsserted(() -> {
+                assertThat(connects(IngestMetrics.CONNECT_AUTH_FAILED)).isGreaterThanOrEqualTo(2);
+                assertThat(logs.text()).contains("Prefect rejected the event websocket credential");
+            });
 
             assertThat(reader.endOffsetSum()).isZero();
             assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isZero();
@@ -207,36 +230,37 @@ class IngestServiceIT {
                                 "KAFKA_RECONNECT_BACKOFF_MAX_MS", "200"))
                 .start();
         try (RawTopicReader reader = new RawTopicReader(rawTopic)) {
-            Poll.until("the first third on the topic", WAIT, () -> reader.poll().size() >= third);
+            eventually().untilAsserted(() -> assertThat(reader.poll()).hasSizeGreaterThanOrEqualTo(third));
         }
 
         broker.stop();
         try {
             simulator.publish(events.subList(third, 2 * third)); // delivered live, but Kafka is down
-            Poll.until(
-                    "a failed send",
-                    WAIT,
-                    () -> registry.get("flowpulse.ingest.publish.errors")
+            eventually()
+                    .untilAsserted(() -> assertThat(registry.get("flowpulse.ingest.publish.errors")
                                     .counter()
-                                    .count()
-                            >= 1);
+                                    .count())
+                            .as("failed sends")
+                            .isGreaterThanOrEqualTo(1));
         } finally {
             broker.restart();
         }
         simulator.publish(events.subList(2 * third, events.size()));
 
         try (RawTopicReader reader = new RawTopicReader(rawTopic)) {
-            Poll.until(
-                    "every event id on the topic",
-                    WAIT,
-                    () -> reader.eventIds().equals(ids),
-                    () -> reader.eventIds().size() + " of " + ids.size());
+            eventually()
+                    .untilAsserted(() -> assertThat(reader.eventIds())
+                            .as("event ids on the topic")
+                            .isEqualTo(ids));
         }
         // The failed sends made the subscriber resubscribe from before them.
         assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isGreaterThanOrEqualTo(2);
     }
 
-    /** Reads a topic from the beginning with a plain consumer (no group). */
+    /**
+     * Reads a topic from the beginning with a plain consumer (no group). Ingest's producer is
+     * idempotent, not transactional: read_uncommitted sees exactly what was acknowledged.
+     */
     private static final class RawTopicReader implements AutoCloseable {
 
         private final KafkaConsumer<String, byte[]> consumer;

@@ -1,12 +1,14 @@
 package dev.flowpulse.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.flowpulse.runtime.MetricsHttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +20,9 @@ import org.junit.jupiter.api.Test;
 /** Health rules with a Prefect server that is never reachable and a clock the test moves. */
 class IngestServiceTest {
 
-    private Instant now = Instant.parse("2026-05-04T09:00:00Z");
+    /** Read by the service's threads too. */
+    private volatile Instant now = Instant.parse("2026-05-04T09:00:00Z");
+
     private final Clock clock = new Clock() {
         @Override
         public ZoneOffset getZone() {
@@ -36,15 +40,24 @@ class IngestServiceTest {
         }
     };
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    /**
+     * A port held for the whole test by a bound, never listening socket: every connect to it is
+     * refused, and no other process can take it meanwhile (as it could a port probed free and released).
+     */
+    private static Socket reservedClosedPort() throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return socket;
     }
 
     @Test
     void shouldStayHealthyForTwoMinutesWithoutAConnectionThenReportIt() throws IOException {
-        int port = closedPort();
+        try (Socket reserved = reservedClosedPort()) {
+            healthyForTwoMinutesThenDown(reserved.getLocalPort());
+        }
+    }
+
+    private void healthyForTwoMinutesThenDown(int port) {
         IngestConfig config = IngestConfig.fromEnv(Map.of(
                 "PREFECT_API_URL", "http://127.0.0.1:" + port + "/api",
                 "PREFECT_API_AUTH_STRING", "admin:never-shown",
@@ -57,14 +70,14 @@ class IngestServiceTest {
 
         service.start();
         try {
-            Poll.until(
-                    "a failed connect",
-                    Duration.ofSeconds(10),
-                    () -> registry.find("flowpulse.ingest.connects")
+            await().atMost(Duration.ofSeconds(60))
+                    .pollDelay(Duration.ZERO)
+                    .untilAsserted(() -> assertThat(registry.get("flowpulse.ingest.connects")
                                     .tag("outcome", IngestMetrics.CONNECT_ERROR)
                                     .counter()
-                                    .count()
-                            >= 1);
+                                    .count())
+                            .as("failed connects")
+                            .isGreaterThanOrEqualTo(1));
             assertThat(service.health().up()).isTrue();
 
             now = now.plus(Duration.ofMinutes(2));

@@ -1,12 +1,17 @@
 package dev.flowpulse.local;
 
+import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.contract.DeadLetters;
+import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FlowRunEventParser;
+import dev.flowpulse.contract.FlowRunTransition;
 import dev.flowpulse.contract.HeaderNames;
+import dev.flowpulse.contract.JsonSerde;
 import dev.flowpulse.contract.Topics;
 import dev.flowpulse.runtime.MeterRegistries;
 import dev.flowpulse.runtime.MetricsHttpServer;
@@ -14,6 +19,7 @@ import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.simulator.Scenario;
 import dev.flowpulse.sink.SinkConfig;
 import dev.flowpulse.sink.SinkService;
+import dev.flowpulse.testkit.CommittedRecords;
 import dev.flowpulse.testkit.PrometheusText;
 import dev.flowpulse.testkit.PrometheusText.Sample;
 import dev.flowpulse.testkit.Promtool;
@@ -27,24 +33,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.assertj.core.data.Offset;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,20 +60,36 @@ import org.slf4j.LoggerFactory;
  * The expected values come from the simulator's seeded run plans, not from the events.
  *
  * <pre>
- * time ──▶ stored (backfill) │ live │ socket dropped │ live after reconnect ║ all counted │ redelivered + bad records on raw topic
+ * time ──▶ stored (backfill) │ live │ socket dropped │ live after reconnect ║ all counted
+ *          │ redelivered terminal event + 2 poison records on the raw topic (one key, in this order)
+ *          ║ dead letters committed ⇒ the redelivery's outputs committed: none ║ a new sink rebuilds the same totals
  * </pre>
+ *
+ * Every wait is on the thing asserted: a scrape of /metrics, or records a read_committed consumer
+ * sees. The streams counters move when a record is processed; its outputs become visible when the
+ * exactly-once transaction commits, later.
  */
+@Tag("integration")
 @Tag("e2e")
-@Timeout(300)
+@Timeout(value = 10, unit = MINUTES)
 class PipelineEndToEndIT {
 
     private static final long SEED = 20261125L;
     private static final int RUNS = 40;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Per wait; about 65 s are needed on a loaded 2-core machine (load average 20) for the whole scenario. */
+    private static final Duration DEADLINE = Duration.ofMinutes(4);
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static ConditionFactory eventually() {
+        return await().atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250));
+    }
 
     @Test
     void shouldTurnPrefectEventsIntoExactRestartProofMetrics() throws Exception {
-        Path dir = Path.of("target", "e2e-" + System.nanoTime()).toAbsolutePath();
+        String id = "e2e-" + UUID.randomUUID();
+        Path dir = Path.of("target", id).toAbsolutePath();
         Instant start = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
         Scenario scenario = Scenario.generate(SEED, RUNS, start);
         List<ObjectNode> events = scenario.events();
@@ -84,31 +104,66 @@ class PipelineEndToEndIT {
             env.put("PREFECT_API_URL", prefect.apiUrl().toString());
             env.put("FLOWPULSE_STATE_DIR", dir.resolve("state").toString());
             env.put("FLOWPULSE_TOPIC_PARTITIONS", "3");
+            env.put("FLOWPULSE_STREAMS_APPLICATION_ID", id);
+            env.putAll(topicNames(id));
+            Topics topics = Topics.fromEnv(env);
             PrometheusMeterRegistry registry = MeterRegistries.prometheus(env);
+            Map<String, Double> expected = expectedSamples(scenario);
 
             try (Pipeline pipeline = Pipeline.start(env, registry);
                     MetricsHttpServer http = MetricsHttpServer.start("127.0.0.1", 0, registry, pipeline::health)) {
-                await("ingest subscribed", () -> prefect.activeSubscribers() == 1);
+                URI metrics = http.metricsUri();
+                eventually()
+                        .untilAsserted(() -> assertThat(prefect.activeSubscribers())
+                                .as("subscribers of the simulator's event websocket")
+                                .isEqualTo(1));
                 prefect.publish(events.subList(third, 2 * third)); // live
                 prefect.dropConnections(); // a network drop: ingest reconnects and replays from its cursor
                 prefect.publish(events.subList(2 * third, events.size()));
 
-                Map<String, Double> expected = expectedSamples(scenario);
-                awaitMetrics(http.metricsUri(), expected);
+                eventually()
+                        .untilAsserted(() -> assertThat(mismatches(scrape(metrics), expected))
+                                .as("expected samples not (yet) scraped")
+                                .isEmpty());
                 LoggerFactory.getLogger(PipelineEndToEndIT.class)
                         .info("All {} expected samples scraped", expected.size());
+                double duplicatesBefore = sum(scrape(metrics), "flowpulse_streams_duplicates_dropped_total");
 
                 // Once everything is counted: redeliver a terminal event straight to the raw topic
-                // (as a producer retry or an ingest restart would) and add two poison records.
-                redeliverAndPoisonTheRawTopic(broker, events);
-                await(
-                        "redelivery dropped",
-                        () -> sum(scrape(http.metricsUri()), "flowpulse_streams_duplicates_dropped_total") >= 1);
-                await(
-                        "poison records dead-lettered",
-                        () -> sum(scrape(http.metricsUri()), "flowpulse_streams_dead_letters_total") >= 2);
-                String text = scrape(http.metricsUri());
+                // (as a producer retry or an ingest restart would), then two poison records, same key.
+                redeliverAndPoisonTheRawTopic(broker, topics.rawEvents(), events);
 
+                // The poison records follow the redelivery on its raw partition and are handled by the
+                // same task, after it: once their dead letters are committed, so is all the redelivery caused.
+                try (CommittedRecords<byte[], byte[]> deadLetters =
+                        CommittedRecords.open(broker.clientProperties(), topics.deadLetters())) {
+                    List<ConsumerRecord<byte[], byte[]>> dead = deadLetters.awaitUntil(
+                            DEADLINE,
+                            records -> assertThat(records)
+                                    .extracting(r -> DeadLetters.get(r.headers(), HeaderNames.DLQ_REASON))
+                                    .containsExactlyInAnyOrder(
+                                            FlowRunEventParser.MALFORMED_JSON, FlowRunEventParser.UNKNOWN_STATE_TYPE));
+                    assertThat(dead).allSatisfy(r -> {
+                        assertThat(DeadLetters.get(r.headers(), HeaderNames.DLQ_STAGE))
+                                .isEqualTo("streams");
+                        assertThat(DeadLetters.get(r.headers(), HeaderNames.DLQ_SOURCE_TOPIC))
+                                .isEqualTo(topics.rawEvents());
+                    });
+                }
+                // ... and it caused nothing: one transition per declared step, one finish per finished run.
+                List<FlowRunTransition> transitions = committedValues(broker, topics.states(), FlowRunTransition.class);
+                assertThat(transitions)
+                        .extracting(t -> t.event().eventId())
+                        .doesNotHaveDuplicates()
+                        .hasSize((int) total(scenario.expectedStateEntries()));
+                List<FinishedFlowRun> finishes = committedValues(broker, topics.finishedRuns(), FinishedFlowRun.class);
+                assertThat(finishes).hasSize((int) total(scenario.expectedFinished()));
+
+                String text = scrape(metrics);
+                assertThat(sum(text, "flowpulse_streams_duplicates_dropped_total"))
+                        .as("the redelivery was seen and dropped")
+                        .isGreaterThan(duplicatesBefore);
+                assertThat(sum(text, "flowpulse_streams_dead_letters_total")).isGreaterThanOrEqualTo(2);
                 assertSamplesEqual(text, expected);
                 assertThat(prefectSeries(text, "prefect_flow_run_states_total"))
                         .as("no series beyond the scenario's")
@@ -119,24 +174,43 @@ class PipelineEndToEndIT {
                 Promtool.Result lint = Promtool.checkMetrics(text);
                 assertThat(lint.exitCode()).as(lint.output()).isZero();
                 assertThat(lint.output()).isBlank();
-                assertThat(deadLetterReasons(broker))
-                        .containsExactlyInAnyOrder(
-                                FlowRunEventParser.MALFORMED_JSON, FlowRunEventParser.UNKNOWN_STATE_TYPE);
 
-                // A brand-new sink rebuilds the same totals from the compacted topics.
-                PrometheusMeterRegistry fresh = MeterRegistries.prometheus(env);
-                try (SinkService second = new SinkService(SinkConfig.fromEnv(env), fresh)) {
+                // A brand-new sink rebuilds the same totals from the compacted topics: once it reports
+                // caught up, it serves them all (never fewer: its /health turns UP on caughtUp).
+                Map<String, String> secondEnv = new HashMap<>(env);
+                secondEnv.put("KAFKA_CLIENT_ID", id + "-second-sink");
+                PrometheusMeterRegistry fresh = MeterRegistries.prometheus(secondEnv);
+                try (SinkService second = new SinkService(SinkConfig.fromEnv(secondEnv), fresh)) {
                     second.start();
-                    await("second sink caught up", second::caughtUp);
-                    assertSamplesEqual(fresh.scrape(), expected);
+                    eventually()
+                            .untilAsserted(() -> assertThat(second.caughtUp())
+                                    .as("second sink caught up: %s", second.health())
+                                    .isTrue());
+                    String rebuilt = fresh.scrape();
+                    assertSamplesEqual(rebuilt, expected);
+                    assertThat(prefectSeries(rebuilt, "prefect_flow_run_states_total"))
+                            .isEqualTo(keysOf(expected, "prefect_flow_run_states_total"));
                 }
             }
         }
     }
 
+    /** Every topic of this run, named after it: nothing is shared with another run on the same broker. */
+    private static Map<String, String> topicNames(String id) {
+        Map<String, String> env = new HashMap<>();
+        env.put("FLOWPULSE_TOPIC_RAW_EVENTS", id + ".prefect-events.raw");
+        env.put("FLOWPULSE_TOPIC_DEAD_LETTERS", id + ".dead-letters");
+        env.put("FLOWPULSE_TOPIC_STATES", id + ".flow-run-states");
+        env.put("FLOWPULSE_TOPIC_FINISHED_RUNS", id + ".flow-runs-finished");
+        env.put("FLOWPULSE_TOPIC_STATE_TOTALS", id + ".state-totals");
+        env.put("FLOWPULSE_TOPIC_FINISHED_TOTALS", id + ".finished-totals");
+        env.put("FLOWPULSE_TOPIC_WINDOW_STATS", id + ".window-stats");
+        return env;
+    }
+
     /** Redelivers the last terminal event (as a producer retry or an ingest restart would) and adds two bad records. */
-    private static void redeliverAndPoisonTheRawTopic(EmbeddedKafkaBroker broker, List<ObjectNode> events)
-            throws Exception {
+    private static void redeliverAndPoisonTheRawTopic(
+            EmbeddedKafkaBroker broker, String rawTopic, List<ObjectNode> events) throws Exception {
         ObjectNode terminal = events.stream()
                 .filter(e -> Set.of("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
                         .contains(e.get("resource").get("prefect.state-type").asText()))
@@ -154,11 +228,24 @@ class PipelineEndToEndIT {
                     terminal.toString().getBytes(StandardCharsets.UTF_8),
                     "{\"occurred\": \"2026-".getBytes(StandardCharsets.UTF_8),
                     unknown.toString().getBytes(StandardCharsets.UTF_8))) {
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.RAW_EVENTS, runId, value);
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(rawTopic, runId, value);
                 record.headers().add(HeaderNames.SOURCE, "e2e-redelivery".getBytes(StandardCharsets.UTF_8));
-                producer.send(record).get();
+                producer.send(record).get(); // one at a time: this order on the partition
             }
         }
+    }
+
+    /** Everything committed on a topic written by streams, once no transaction is open on it. */
+    private static <T> List<T> committedValues(EmbeddedKafkaBroker broker, String topic, Class<T> type) {
+        try (CommittedRecords<byte[], byte[]> reader = CommittedRecords.open(broker.clientProperties(), topic)) {
+            return reader.awaitSettled(DEADLINE).stream()
+                    .map(r -> JsonSerde.of(type).deserialize(topic, r.value()))
+                    .toList();
+        }
+    }
+
+    private static long total(Map<?, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Every sample the scenario implies, keyed as {@code name{labels}}. */
@@ -198,14 +285,18 @@ class PipelineEndToEndIT {
     }
 
     private static String scrape(URI metrics) {
+        HttpResponse<String> response;
         try {
-            HttpResponse<String> response =
-                    HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return response.body();
+            response = HTTP.send(
+                    HttpRequest.newBuilder(metrics)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException("Cannot scrape " + metrics, e);
         }
+        assertThat(response.statusCode()).as("GET %s", metrics).isEqualTo(200);
+        return response.body();
     }
 
     private static double sum(String text, String name) {
@@ -214,32 +305,20 @@ class PipelineEndToEndIT {
                 .sum();
     }
 
-    private static String awaitMetrics(URI metrics, Map<String, Double> expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        String text;
-        Map<String, Double> missing = expected;
-        while (System.nanoTime() < deadline) {
-            text = scrape(metrics);
-            missing = mismatches(text, expected);
-            if (missing.isEmpty()) {
-                return text;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("Metrics never matched the scenario; expected but not scraped: " + missing);
-    }
-
     private static void assertSamplesEqual(String text, Map<String, Double> expected) {
-        assertThat(mismatches(text, expected)).isEmpty();
+        assertThat(mismatches(text, expected))
+                .as("expected samples not scraped")
+                .isEmpty();
     }
 
+    /** The expected samples the text lacks or shows with another value (those keyed by the expected value). */
     private static Map<String, Double> mismatches(String text, Map<String, Double> expected) {
         Map<String, Double> actual = PrometheusText.parse(text).stream()
                 .collect(Collectors.toMap(s -> key(s.name(), s.labels()), Sample::value, (a, b) -> a));
         Map<String, Double> missing = new TreeMap<>();
         expected.forEach((k, v) -> {
             if (!v.equals(actual.get(k))) {
-                missing.put(k, v);
+                missing.put(k + " (scraped: " + actual.get(k) + ")", v);
             }
         });
         return missing;
@@ -259,61 +338,24 @@ class PipelineEndToEndIT {
                     k.stateType());
             assertThat(PrometheusText.value(samples, "prefect_flow_run_duration_seconds_sum", labels))
                     .as("duration sum of %s", k)
-                    .hasValueSatisfying(v -> assertThat(v)
-                            .isCloseTo(seconds, org.assertj.core.data.Offset.offset(1e-6 * Math.max(1, seconds))));
+                    .hasValueSatisfying(v ->
+                            assertThat(v).isCloseTo(seconds, Offset.offset(1e-6 * Math.max(1, seconds))));
         });
     }
 
     private static Set<String> prefectSeries(String text, String name) {
         return PrometheusText.named(PrometheusText.parse(text), name).stream()
                 .map(s -> key(s.name(), s.labels()))
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static Set<String> keysOf(Map<String, Double> expected, String name) {
         return expected.keySet().stream()
                 .filter(k -> k.startsWith(name + "{"))
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static String key(String name, Map<String, String> labels) {
         return name + new TreeMap<>(labels);
-    }
-
-    private static List<String> deadLetterReasons(EmbeddedKafkaBroker broker) {
-        Properties p = broker.clientProperties();
-        p.put("isolation.level", "read_committed");
-        List<String> reasons = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTERS).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    assertThat(DeadLetters.get(r.headers(), HeaderNames.DLQ_STAGE))
-                            .isEqualTo("streams");
-                    assertThat(DeadLetters.get(r.headers(), HeaderNames.DLQ_SOURCE_TOPIC))
-                            .isEqualTo(Topics.RAW_EVENTS);
-                    reasons.add(DeadLetters.get(r.headers(), HeaderNames.DLQ_REASON));
-                }
-            }
-        }
-        return reasons;
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 }

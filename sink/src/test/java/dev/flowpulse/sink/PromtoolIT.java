@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * The real {@code promtool check metrics} (Debian package {@code prometheus}) accepts, without a
  * single lint remark, both the golden file and what a running sink serves over HTTP.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Tag("integration")
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class PromtoolIT {
 
     @Test
@@ -63,11 +65,11 @@ class PromtoolIT {
             TotalsRecords.produceInTransaction(broker, records);
 
             try (SinkHarness sink = SinkHarness.start(broker, stateTotals, finishedTotals, Map.of())) {
-                sink.awaitHealthy(Duration.ofSeconds(30));
+                sink.awaitHealthy(Duration.ofSeconds(60));
                 String scraped = sink.awaitLines(
                         List.of("flowpulse_sink_records_rejected_total{reason=\"unreadable_key\",topic=\"" + stateTotals
                                 + "\"} 1.0"),
-                        Duration.ofSeconds(30));
+                        Duration.ofSeconds(60));
 
                 assertThat(scraped)
                         .contains(

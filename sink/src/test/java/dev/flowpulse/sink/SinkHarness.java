@@ -1,5 +1,8 @@
 package dev.flowpulse.sink;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.runtime.MetricsHttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -12,8 +15,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real sink as a process would run it (config from an environment map, its own registry,
@@ -68,33 +71,30 @@ final class SinkHarness implements AutoCloseable {
     }
 
     /** Scrapes until every line is present (exactly, as a whole line); returns that scrape. */
-    String awaitLines(Collection<String> lines, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String scraped = "";
-        while (System.nanoTime() < deadline) {
-            scraped = scrape();
-            List<String> present = scraped.lines().toList();
-            if (present.containsAll(lines)) {
-                return scraped;
-            }
-            Thread.sleep(100);
-        }
-        List<String> present = scraped.lines().toList();
-        List<String> missing = lines.stream().filter(l -> !present.contains(l)).toList();
-        throw new AssertionError(
-                "Within " + timeout + " /metrics never showed " + missing + "\nLast scrape:\n" + scraped);
+    String awaitLines(Collection<String> lines, Duration timeout) {
+        AtomicReference<String> scraped = new AtomicReference<>("");
+        await("/metrics showing " + lines.size() + " lines")
+                .atMost(timeout)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    scraped.set(scrape());
+                    assertThat(scraped.get().lines().toList())
+                            .as("lines of the last scrape")
+                            .containsAll(lines);
+                });
+        return scraped.get();
     }
 
     /** Polls {@code /health} until it answers 200. */
-    void awaitHealthy(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (healthStatus() == 200) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("/health not UP within " + timeout + ": " + service.health());
+    void awaitHealthy(Duration timeout) {
+        await("/health UP")
+                .atMost(timeout)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(healthStatus())
+                        .as("GET /health while the service reports %s", service.health())
+                        .isEqualTo(200));
     }
 
     private static HttpResponse<String> get(URI uri) {

@@ -22,15 +22,17 @@ import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 /** The sink against a real broker: compacted totals topics in, exact samples out over HTTP. */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Tag("integration")
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SinkServiceIT {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(30);
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final String DEPLOYED = "deployment=\"hourly-sync\",flow=\"etl-orders\"";
     private static final String AD_HOC = "deployment=\"\",flow=\"etl-orders\"";
     private static final String K8S = "work_pool=\"k8s-prod\"";

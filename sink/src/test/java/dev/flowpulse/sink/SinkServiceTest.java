@@ -3,6 +3,7 @@ package dev.flowpulse.sink;
 import static dev.flowpulse.sink.SampleSeries.deployed;
 import static dev.flowpulse.sink.SampleSeries.state;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.flowpulse.contract.StateSeries;
 import dev.flowpulse.contract.Topics;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,7 +47,7 @@ class SinkServiceTest {
             });
 
             sink.start();
-            await(sink::caughtUp);
+            awaitCaughtUp(sink);
 
             assertThat(whileCatchingUp.get()).isEqualTo(Health.unhealthy("catching up on the totals topics"));
             assertThat(sink.health()).isEqualTo(Health.healthy());
@@ -65,7 +65,7 @@ class SinkServiceTest {
         });
         try (SinkService sink = new SinkService(config, registry, props -> consumer)) {
             sink.start();
-            await(sink::caughtUp);
+            awaitCaughtUp(sink);
 
             assertThat(registry.scrape())
                     .contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\"} 5.0")
@@ -79,7 +79,7 @@ class SinkServiceTest {
         MockConsumer<byte[], byte[]> first = consumerWithEndOffset(0);
         SinkService sink = new SinkService(config, registry, props -> first);
         sink.start();
-        await(sink::caughtUp);
+        awaitCaughtUp(sink);
 
         sink.close();
         sink.close(); // idempotent
@@ -90,7 +90,7 @@ class SinkServiceTest {
         MockConsumer<byte[], byte[]> second = consumerWithEndOffset(0);
         try (SinkService again = new SinkService(config, registry, props -> second)) {
             again.start();
-            await(again::caughtUp);
+            awaitCaughtUp(again);
             assertThat(registry.scrape()).contains("flowpulse_sink_caught_up 1.0");
         }
     }
@@ -111,11 +111,13 @@ class SinkServiceTest {
         return new ConsumerRecord<>(STATES, 0, offset, r.key(), r.value());
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within 10 s").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+    /** Waits for the consumer thread to catch up; a timeout says what the service reported meanwhile. */
+    private static void awaitCaughtUp(SinkService sink) {
+        await().atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(sink.caughtUp())
+                        .as("caught up; health: %s", sink.health())
+                        .isTrue());
     }
 }

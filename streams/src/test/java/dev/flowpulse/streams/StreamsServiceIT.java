@@ -1,13 +1,18 @@
 package dev.flowpulse.streams;
 
 import static dev.flowpulse.streams.SampleEvents.crimsonFoxLifecycle;
+import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.contract.DeadLetters;
+import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FinishedSeries;
 import dev.flowpulse.contract.FinishedTotal;
+import dev.flowpulse.contract.FlowRunTransition;
 import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.JsonSerde;
 import dev.flowpulse.contract.SeriesLabels;
@@ -16,25 +21,23 @@ import dev.flowpulse.contract.StateTotal;
 import dev.flowpulse.contract.StateType;
 import dev.flowpulse.contract.Topics;
 import dev.flowpulse.runtime.TopicProvisioner;
+import dev.flowpulse.testkit.CommittedRecords;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -45,12 +48,13 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The service against a real single-node broker, exactly once, end to end through the
- * repartitions: the totals are read with {@code read_committed}, as the sink reads them.
+ * repartitions: every output is read with {@code read_committed}, as the sink reads the totals.
  */
 @Tag("integration")
+@Timeout(value = 6, unit = MINUTES)
 class StreamsServiceIT {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = Duration.ofMinutes(2);
     private static final SeriesLabels ETL = new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod");
 
     private static final byte[] MALFORMED =
@@ -61,7 +65,7 @@ class StreamsServiceIT {
 
     @BeforeAll
     static void startBroker() {
-        dir = Path.of("target", "it", "streams-service-" + System.nanoTime());
+        dir = Path.of("target", "it", "streams-service-" + UUID.randomUUID());
         broker = EmbeddedKafkaBroker.start(dir.resolve("broker"));
     }
 
@@ -72,113 +76,132 @@ class StreamsServiceIT {
         }
     }
 
+    /**
+     * Raw partition (one key, one partition), in this order: the five lifecycle events, the Completed
+     * again, a malformed record. The malformed record's dead letter is written by the task that
+     * drops the redelivery, after it: once that dead letter is committed, so is everything the
+     * lifecycle and the redelivery caused in that task.
+     */
     @Test
-    @Timeout(120)
     void shouldCountTheCrimsonFoxLifecycleOnceThoughItsTerminalEventArrivesTwice() throws Exception {
-        Topics topics = Topics.defaults();
+        String id = "streams-it-" + UUID.randomUUID();
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("FLOWPULSE_STREAMS_APPLICATION_ID", id);
+        env.put("FLOWPULSE_STATE_DIR", dir.resolve(id).toString());
+        env.put("FLOWPULSE_TOPIC_RAW_EVENTS", id + ".raw");
+        env.put("FLOWPULSE_TOPIC_DEAD_LETTERS", id + ".dead-letters");
+        env.put("FLOWPULSE_TOPIC_STATES", id + ".states");
+        env.put("FLOWPULSE_TOPIC_FINISHED_RUNS", id + ".finished-runs");
+        env.put("FLOWPULSE_TOPIC_STATE_TOTALS", id + ".state-totals");
+        env.put("FLOWPULSE_TOPIC_FINISHED_TOTALS", id + ".finished-totals");
+        env.put("FLOWPULSE_TOPIC_WINDOW_STATS", id + ".window-stats");
+        StreamsServiceConfig config = StreamsServiceConfig.fromEnv(env);
+        Topics topics = config.topics();
         TopicProvisioner.ensure(
                 broker.clientProperties(),
                 TopicProvisioner.plan(topics, 1, (short) 1, Duration.ofDays(7).toMillis()));
         List<ObjectNode> lifecycle = new ArrayList<>(crimsonFoxLifecycle());
         lifecycle.add(lifecycle.get(4)); // redelivered Completed
-        produce(topics.rawEvents(), SampleEvents.CRIMSON_FOX, MALFORMED);
-        produce(topics.rawEvents(), lifecycle);
+        List<byte[]> raw = new ArrayList<>();
+        lifecycle.forEach(e -> raw.add(SampleEvents.bytes(e)));
+        raw.add(MALFORMED);
+        produceInOrder(topics.rawEvents(), SampleEvents.CRIMSON_FOX, raw);
 
-        StreamsServiceConfig config = StreamsServiceConfig.fromEnv(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "FLOWPULSE_STREAMS_APPLICATION_ID", "flowpulse-it-" + System.nanoTime(),
-                "FLOWPULSE_STATE_DIR", dir.resolve("state").toString()));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         StreamsService service = new StreamsService(config, registry);
         try (service) {
             assertThat(service.health().up()).isFalse();
             service.start();
-            awaitTrue(() -> service.health().up(), "streams RUNNING");
+            await().atMost(DEADLINE)
+                    .untilAsserted(() -> assertThat(service.health().up())
+                            .as("streams UP: %s", service.health())
+                            .isTrue());
 
-            Map<Object, Object> totals = new HashMap<>();
-            List<String> deadLetterReasons = new ArrayList<>();
+            try (CommittedRecords<byte[], byte[]> deadLetters =
+                    CommittedRecords.open(broker.clientProperties(), topics.deadLetters())) {
+                List<ConsumerRecord<byte[], byte[]>> dead = deadLetters.awaitUntil(
+                        DEADLINE, records -> assertThat(records).hasSize(1));
+                assertThat(dead.get(0).value()).isEqualTo(MALFORMED);
+                assertThat(DeadLetters.get(dead.get(0).headers(), HeaderNames.DLQ_REASON))
+                        .isEqualTo("malformed-json");
+            }
+            // Counted when processed, before the dead letter's transaction committed.
+            assertThat(registry.get("flowpulse.streams.duplicates.dropped")
+                            .counter()
+                            .count())
+                    .as("the redelivered Completed dropped")
+                    .isEqualTo(1.0);
+            assertThat(settledValues(topics.states(), FlowRunTransition.class))
+                    .extracting(t -> t.event().stateName())
+                    .as("one transition per distinct state, none for the redelivery")
+                    .containsExactly("Scheduled", "Pending", "Submitting", "Running", "Completed");
+            List<FinishedFlowRun> finishes = settledValues(topics.finishedRuns(), FinishedFlowRun.class);
+            assertThat(finishes).hasSize(1);
+
             FinishedSeries completed = new FinishedSeries(ETL, StateType.COMPLETED);
             StateSeries completedState = new StateSeries(ETL, StateType.COMPLETED, "Completed");
-            try (KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
-                consumer.subscribe(List.of(topics.finishedTotals(), topics.stateTotals(), topics.deadLetters()));
-                awaitTrue(
-                        () -> {
-                            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                                if (r.topic().equals(topics.deadLetters())) {
-                                    assertThat(r.value()).isEqualTo(MALFORMED);
-                                    deadLetterReasons.add(DeadLetters.get(r.headers(), HeaderNames.DLQ_REASON));
-                                } else if (r.topic().equals(topics.finishedTotals())) {
-                                    totals.put(
-                                            JsonSerde.of(FinishedSeries.class).deserialize(r.topic(), r.key()),
-                                            JsonSerde.of(FinishedTotal.class).deserialize(r.topic(), r.value()));
-                                } else {
-                                    totals.put(
-                                            JsonSerde.of(StateSeries.class).deserialize(r.topic(), r.key()),
-                                            JsonSerde.of(StateTotal.class).deserialize(r.topic(), r.value()));
-                                }
-                            }
-                            return totals.containsKey(completed)
-                                    && totals.containsKey(completedState)
-                                    && totals.size() == 6
-                                    && !deadLetterReasons.isEmpty();
-                        },
-                        "finished and state totals");
+            Map<Object, Object> totals;
+            try (CommittedRecords<byte[], byte[]> reader =
+                    CommittedRecords.open(broker.clientProperties(), topics.stateTotals(), topics.finishedTotals())) {
+                reader.awaitUntil(
+                        DEADLINE,
+                        records -> assertThat(latestTotals(records, topics)).containsKeys(completed, completedState));
+                totals = latestTotals(reader.awaitSettled(DEADLINE), topics);
             }
-            awaitTrue(
-                    () -> registry.find("flowpulse.streams.duplicates.dropped")
-                                    .counter()
-                                    .count()
-                            == 1.0,
-                    "the redelivered Completed dropped");
 
+            assertThat(totals).as("five state series and one finished series").hasSize(6);
             FinishedTotal finished = (FinishedTotal) totals.get(completed);
             assertThat(finished.count()).isEqualTo(1);
             // Completed 09:07:42.315502 - Running 09:05:09.874120 = 152.441382 s
-            assertThat(finished.histogram().sumSeconds())
-                    .isCloseTo(152.441382, org.assertj.core.api.Assertions.within(1e-6));
+            assertThat(finished.histogram().sumSeconds()).isCloseTo(152.441382, within(1e-6));
             assertThat(totals.values())
                     .filteredOn(v -> v instanceof StateTotal)
                     .extracting(v -> ((StateTotal) v).count())
                     .containsOnly(1L)
                     .hasSize(5);
-            assertThat(deadLetterReasons).containsExactly("malformed-json");
             assertThat(registry.scrape()).contains("kafka_stream_");
         }
         assertThat(service.health().up()).isFalse();
     }
 
-    private static void produce(String topic, List<ObjectNode> events) throws Exception {
-        for (ObjectNode event : events) {
-            produce(topic, SampleEvents.runId(event), SampleEvents.bytes(event));
+    /** The latest value per key of the totals topics, decoded: the table the sink would serve. */
+    private static Map<Object, Object> latestTotals(List<ConsumerRecord<byte[], byte[]>> records, Topics topics) {
+        Map<Object, Object> totals = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (r.topic().equals(topics.finishedTotals())) {
+                totals.put(
+                        JsonSerde.of(FinishedSeries.class).deserialize(r.topic(), r.key()),
+                        JsonSerde.of(FinishedTotal.class).deserialize(r.topic(), r.value()));
+            } else {
+                totals.put(
+                        JsonSerde.of(StateSeries.class).deserialize(r.topic(), r.key()),
+                        JsonSerde.of(StateTotal.class).deserialize(r.topic(), r.value()));
+            }
+        }
+        return totals;
+    }
+
+    /** Every committed value of a streams output topic, once no transaction is open on it. */
+    private static <T> List<T> settledValues(String topic, Class<T> type) {
+        try (CommittedRecords<byte[], byte[]> reader = CommittedRecords.open(broker.clientProperties(), topic)) {
+            return reader.awaitSettled(DEADLINE).stream()
+                    .map(r -> JsonSerde.of(type).deserialize(topic, r.value()))
+                    .toList();
         }
     }
 
-    private static void produce(String topic, String key, byte[] value) throws Exception {
+    /** One idempotent producer, each send acknowledged before the next: this order on the key's partition. */
+    private static void produceInOrder(String topic, String key, List<byte[]> values) throws Exception {
         Properties props = broker.clientProperties();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-            record.headers().add(HeaderNames.WORKSPACE, "it".getBytes(StandardCharsets.UTF_8));
-            producer.send(record).get();
-        }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> readCommitted() {
-        Properties props = broker.clientProperties();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "streams-it-reader-" + System.nanoTime());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(DEADLINE);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("Not reached within " + DEADLINE + ": " + what);
+            for (byte[] value : values) {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+                record.headers().add(HeaderNames.WORKSPACE, "it".getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get();
             }
-            Thread.sleep(100);
         }
     }
 }

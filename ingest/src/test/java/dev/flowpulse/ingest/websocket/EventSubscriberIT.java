@@ -1,6 +1,8 @@
 package dev.flowpulse.ingest.websocket;
 
+import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.contract.DeadLetters;
@@ -9,7 +11,6 @@ import dev.flowpulse.contract.Topics;
 import dev.flowpulse.ingest.IngestConfig;
 import dev.flowpulse.ingest.IngestMetrics;
 import dev.flowpulse.ingest.LogCapture;
-import dev.flowpulse.ingest.Poll;
 import dev.flowpulse.ingest.publish.RawEventPublisher;
 import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.simulator.Scenario;
@@ -27,19 +28,23 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The subscriber against the Prefect simulator (the real websocket protocol), with Kafka replaced
  * by a {@link MockProducer}: handshake, backfill plus live delivery, reconnects, auth failures.
+ * The mock producer completes every send at once, so its history is what was published.
  */
-@Timeout(60)
+@Tag("integration")
+@Timeout(value = 2, unit = MINUTES)
 class EventSubscriberIT {
 
     private static final String AUTH_STRING = "admin:sim-pass-7f3e";
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final MockProducer<String, byte[]> producer =
             new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
@@ -89,6 +94,26 @@ class EventSubscriberIT {
                 .toList();
     }
 
+    private static ConditionFactory eventually() {
+        return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20));
+    }
+
+    /** Connected again: the client counted a second subscription and the server has exactly one. */
+    private void awaitResubscribed() {
+        eventually().untilAsserted(() -> {
+            assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isGreaterThanOrEqualTo(2);
+            assertThat(subscriber.subscribed()).isTrue();
+            assertThat(simulator.activeSubscribers()).isEqualTo(1);
+        });
+    }
+
+    private void awaitPublished(List<ObjectNode> events) {
+        eventually()
+                .untilAsserted(() -> assertThat(Set.copyOf(publishedIds()))
+                        .as("published event ids")
+                        .isEqualTo(ids(events)));
+    }
+
     private double connects(String outcome) {
         return registry.get("flowpulse.ingest.connects")
                 .tag("outcome", outcome)
@@ -104,14 +129,13 @@ class EventSubscriberIT {
         simulator.publish(events.subList(0, half));
         subscriber(Map.of("PREFECT_API_AUTH_STRING", AUTH_STRING)).start();
 
-        Poll.until("the subscription", WAIT, () -> subscriber.subscribed() && simulator.activeSubscribers() == 1);
+        eventually().untilAsserted(() -> {
+            assertThat(subscriber.subscribed()).isTrue();
+            assertThat(simulator.activeSubscribers()).isEqualTo(1);
+        });
         simulator.publish(events.subList(half, events.size()));
 
-        Poll.until(
-                "every event",
-                WAIT,
-                () -> Set.copyOf(publishedIds()).equals(ids(events)),
-                () -> publishedIds().size() + " of " + events.size());
+        awaitPublished(events);
         assertThat(publishedIds()).hasSize(events.size());
         assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isEqualTo(1);
         assertThat(subscriber.url().toString())
@@ -125,21 +149,14 @@ class EventSubscriberIT {
         int third = events.size() / 3;
         simulator.publish(events.subList(0, third));
         subscriber(Map.of("PREFECT_API_AUTH_STRING", AUTH_STRING)).start();
-        Poll.until("the first third", WAIT, () -> publishedIds().size() == third);
+        awaitPublished(events.subList(0, third));
 
         simulator.dropConnections();
         simulator.publish(events.subList(third, 2 * third)); // while (probably) disconnected: comes by backfill
-        Poll.until(
-                "a second subscription",
-                WAIT,
-                () -> connects(IngestMetrics.CONNECT_SUCCESS) >= 2 && simulator.activeSubscribers() == 1);
+        awaitResubscribed();
         simulator.publish(events.subList(2 * third, events.size()));
 
-        Poll.until(
-                "every event",
-                WAIT,
-                () -> Set.copyOf(publishedIds()).equals(ids(events)),
-                () -> publishedIds().size() + " of " + events.size());
+        awaitPublished(events);
         // The replay from cursor - 1 min re-delivers the tail of the first third: skipped, not republished.
         assertThat(publishedIds()).hasSize(events.size());
     }
@@ -149,29 +166,36 @@ class EventSubscriberIT {
         simulator = PrefectSimulator.builder().build().start();
         List<ObjectNode> events = scenario(13, 3).events();
         subscriber(Map.of()).start();
-        Poll.until("the subscription", WAIT, () -> simulator.activeSubscribers() == 1);
+        eventually().untilAsserted(() -> {
+            assertThat(subscriber.subscribed()).isTrue();
+            assertThat(simulator.activeSubscribers()).isEqualTo(1);
+        });
 
         simulator.closeConnections(1000, "server shutting down");
 
-        Poll.until(
-                "a second subscription",
-                WAIT,
-                () -> connects(IngestMetrics.CONNECT_SUCCESS) >= 2 && simulator.activeSubscribers() == 1);
+        awaitResubscribed();
         simulator.publish(events);
-        Poll.until("every event", WAIT, () -> Set.copyOf(publishedIds()).equals(ids(events)));
+        awaitPublished(events);
+        assertThat(publishedIds()).hasSize(events.size());
     }
 
     @Test
     void shouldStayConnectedWhileTheServerAnswersPings() throws Exception {
         simulator = PrefectSimulator.builder().build().start();
-        subscriber(Map.of("FLOWPULSE_INGEST_PING_INTERVAL", "200ms")).start();
-        Poll.until("the subscription", WAIT, () -> subscriber.subscribed());
+        subscriber(Map.of("FLOWPULSE_INGEST_PING_INTERVAL", "500ms")).start();
+        eventually().untilAsserted(() -> {
+            assertThat(subscriber.subscribed()).isTrue();
+            assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isEqualTo(1);
+        });
 
-        // Six ping intervals of silence apart from pongs: the silence limit is two.
-        long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
-        Poll.until("1.2 s connected", WAIT, () -> !subscriber.subscribed() || System.nanoTime() > until);
+        // Six ping intervals with nothing but pongs coming in: the silence limit is two (1 s).
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(subscriber.subscribed())
+                        .as("still subscribed")
+                        .isTrue());
 
-        assertThat(subscriber.subscribed()).isTrue();
         assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isEqualTo(1);
         assertThat(connects(IngestMetrics.CONNECT_ERROR)).isZero();
     }
@@ -185,7 +209,11 @@ class EventSubscriberIT {
 
         try (LogCapture logs = new LogCapture()) {
             subscriber(Map.of("PREFECT_API_AUTH_STRING", wrong)).start();
-            Poll.until("three rejected connects", WAIT, () -> connects(IngestMetrics.CONNECT_AUTH_FAILED) >= 3);
+            eventually().untilAsserted(() -> {
+                assertThat(connects(IngestMetrics.CONNECT_AUTH_FAILED)).isGreaterThanOrEqualTo(3);
+                assertThat(logs.text())
+                        .contains("Prefect rejected the event websocket credential (PREFECT_API_AUTH_STRING)");
+            });
             subscriber.close();
 
             assertThat(producer.history()).isEmpty();
@@ -207,7 +235,10 @@ class EventSubscriberIT {
 
         try (LogCapture logs = new LogCapture()) {
             subscriber(Map.of("PREFECT_API_KEY", wrongKey)).start();
-            Poll.until("two rejected connects", WAIT, () -> connects(IngestMetrics.CONNECT_AUTH_FAILED) >= 2);
+            eventually().untilAsserted(() -> {
+                assertThat(connects(IngestMetrics.CONNECT_AUTH_FAILED)).isGreaterThanOrEqualTo(2);
+                assertThat(logs.text()).contains("Prefect rejected the event websocket credential (PREFECT_API_KEY)");
+            });
             subscriber.close();
 
             assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isZero();
@@ -228,7 +259,7 @@ class EventSubscriberIT {
 
         subscriber(Map.of("PREFECT_API_KEY", "pnu_the-right-key-000")).start();
 
-        Poll.until("every event", WAIT, () -> Set.copyOf(publishedIds()).equals(ids(events)));
+        awaitPublished(events);
         assertThat(connects(IngestMetrics.CONNECT_AUTH_FAILED)).isZero();
     }
 }
