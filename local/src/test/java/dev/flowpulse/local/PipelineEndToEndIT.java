@@ -106,7 +106,7 @@ class PipelineEndToEndIT {
             env.put("FLOWPULSE_TOPIC_PARTITIONS", "3");
             env.put("FLOWPULSE_STREAMS_APPLICATION_ID", id);
             env.putAll(topicNames(id));
-            Topics topics = Topics.fromEnv(env);
+            Topics topics = Topics.fromEnv(new dev.flowpulse.contract.EnvReader(env));
             PrometheusMeterRegistry registry = MeterRegistries.prometheus(env);
             Map<String, Double> expected = expectedSamples(scenario);
 
