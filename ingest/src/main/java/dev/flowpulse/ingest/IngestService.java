@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: construct (registers meters), {@link #start()} (creates the producer and starts
  * the subscriber's threads; returns at once), {@link #close()} (idempotent; stops reading, then
- * flushes and closes the producer, bounded). {@link #health()} is UP while subscribed, and for
- * {@value #RECONNECT_GRACE_MINUTES} minutes after a connection is lost, so a routine reconnect does
- * not flap the health check. Thread safe.
+ * flushes and closes the producer, bounded). {@link #health()} is DOWN until the first subscription,
+ * then UP while subscribed and for {@value #RECONNECT_GRACE_MINUTES} minutes after a connection is
+ * lost, so a routine reconnect does not flap the health check. Thread safe.
  */
 public final class IngestService implements AutoCloseable {
 
@@ -69,6 +69,10 @@ public final class IngestService implements AutoCloseable {
         }
         if (s == null) {
             return MetricsHttpServer.Health.unhealthy("ingest is not started");
+        }
+        if (!s.everSubscribed()) {
+            return MetricsHttpServer.Health.unhealthy(
+                    "not yet subscribed to the Prefect event websocket (" + s.url() + ")");
         }
         Optional<Instant> down = s.disconnectedSince();
         if (down.isEmpty()) {

@@ -202,7 +202,9 @@ class IngestServiceIT {
 
             assertThat(reader.endOffsetSum()).isZero();
             assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isZero();
-            assertThat(service.health().up()).isTrue(); // reconnecting for less than two minutes
+            // Never subscribed: DOWN, with a reason that names no credential.
+            assertThat(service.health().up()).isFalse();
+            assertThat(service.health().detail()).contains("not yet subscribed").doesNotContain("definitely-wrong");
             service.close();
             String text = logs.text();
             assertThat(text)

@@ -33,6 +33,9 @@ public final class StreamsService implements AutoCloseable {
     private final MeterRegistry registry;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
+    /** Set once the client first reached RUNNING: the start-up REBALANCING (joining the group) is not UP. */
+    private volatile boolean hasRun;
+
     private volatile KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private boolean closed;
@@ -72,19 +75,25 @@ public final class StreamsService implements AutoCloseable {
 
     private void onStateChange(KafkaStreams.State next, KafkaStreams.State previous) {
         log.info("Streams state {} -> {}", previous, next);
+        if (next == KafkaStreams.State.RUNNING) {
+            hasRun = true;
+        }
         if (next == KafkaStreams.State.ERROR || next == KafkaStreams.State.NOT_RUNNING) {
             terminated.countDown();
         }
     }
 
-    /** UP while Streams is RUNNING or REBALANCING; DOWN before start, after a failure and once closed. */
+    /**
+     * UP while Streams is RUNNING, or REBALANCING after it has once been RUNNING (a rebalance of a
+     * working client); DOWN before start, while first joining the group, after a failure and once closed.
+     */
     public Health health() {
         Throwable error = failure.get();
         if (error != null) {
             return Health.unhealthy("stream thread failed: " + error.getClass().getSimpleName());
         }
         KafkaStreams.State state = state().orElse(null);
-        if (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING) {
+        if (state == KafkaStreams.State.RUNNING || (state == KafkaStreams.State.REBALANCING && hasRun)) {
             return Health.healthy();
         }
         return Health.unhealthy("streams state " + (state == null ? "NOT_STARTED" : state));

@@ -66,6 +66,7 @@ public final class EventSubscriber implements AutoCloseable {
     private volatile boolean running;
     private volatile Connection current;
     private volatile boolean subscribed;
+    private volatile boolean everSubscribed;
     private volatile Instant disconnectedSince;
 
     public EventSubscriber(IngestConfig config, RawEventPublisher publisher, IngestMetrics metrics, Clock clock) {
@@ -101,6 +102,11 @@ public final class EventSubscriber implements AutoCloseable {
     }
 
     /** True while a connection is authenticated and its filter sent. */
+    /** Whether any connection of this subscriber has ever been subscribed. */
+    public boolean everSubscribed() {
+        return everSubscribed;
+    }
+
     public boolean subscribed() {
         return subscribed;
     }
@@ -202,11 +208,13 @@ public final class EventSubscriber implements AutoCloseable {
             return;
         }
         connection.markSubscribed();
-        subscribed = true;
-        disconnectedSince = null;
         cursor.subscribed(connection.since());
         metrics.connectAttempt(IngestMetrics.CONNECT_SUCCESS);
         metrics.connected(true);
+        // Flags last, so whoever sees them subscribed also sees the metrics that say so.
+        disconnectedSince = null;
+        everSubscribed = true;
+        subscribed = true;
         log.info("Subscribed to Prefect events at {} (since {})", url, connection.since());
     }
 
