@@ -70,10 +70,14 @@ final class CommitWatcher implements AutoCloseable {
             if (all) {
                 return now;
             }
-            committedTotal = endOffsets.keySet().stream()
+            long total = endOffsets.keySet().stream()
                     .mapToLong(
                             tp -> committed.containsKey(tp) ? committed.get(tp).offset() : 0)
                     .sum();
+            if (total > committedTotal) {
+                committedTotal = total;
+                deadline = System.nanoTime() + stallTimeout.toNanos();
+            }
             if (System.nanoTime() > nextReport) {
                 log.info("{}: {} of {} input offsets committed", groupId, committedTotal, endOffsetTotal());
                 nextReport += REPORT_EVERY.toNanos();
