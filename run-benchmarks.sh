@@ -22,9 +22,9 @@ echo "Building the benchmark module..." >&2
 mvn -B -ntp -q -DskipTests package -pl benchmarks -am >&2
 
 command="./run-benchmarks.sh"
-[ -n "${EVENTS:-}" ] && command="EVENTS=$EVENTS $command"
-[ -n "${RUNS:-}" ] && command="${command/.\/run-benchmarks.sh/RUNS=$RUNS ./run-benchmarks.sh}"
-[ -n "${PROFILE:-}" ] && command="${command/.\/run-benchmarks.sh/PROFILE=$PROFILE ./run-benchmarks.sh}"
+for var in PROFILE APPS SEED RUNS EVENTS; do
+  if [ -n "${!var:-}" ]; then command="$var=${!var} $command"; fi
+done
 GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 export GIT_COMMIT
 

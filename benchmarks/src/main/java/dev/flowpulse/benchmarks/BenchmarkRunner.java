@@ -38,6 +38,7 @@ public final class BenchmarkRunner {
         long seed = Long.parseLong(env.getOrDefault("SEED", "7"));
         boolean profile = "1".equals(env.get("PROFILE"));
         List<String> apps = List.of(env.getOrDefault("APPS", "bare,flowpulse").split(","));
+        String startLoad = ResultsReport.loadAverage();
         Path target = moduleDir.resolve("target");
         Path workDir = target.resolve("bench");
         deleteRecursively(workDir);
@@ -107,7 +108,8 @@ public final class BenchmarkRunner {
         }
         broker.getOutputStream().close();
         broker.waitFor();
-        ResultsReport report = new ResultsReport(args.length > 1 ? args[1] : "./run-benchmarks.sh", corpus, results);
+        ResultsReport report =
+                new ResultsReport(args.length > 1 ? args[1] : "./run-benchmarks.sh", startLoad, corpus, results);
         // Only a comparison of both apps is a result; anything else stays in target/.
         Path resultsFile = apps.containsAll(List.of("bare", "flowpulse"))
                 ? moduleDir.resolve("RESULTS.md")

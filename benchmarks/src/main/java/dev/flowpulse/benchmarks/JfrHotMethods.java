@@ -12,8 +12,8 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Reads a JFR recording's {@code jdk.ExecutionSample} events and prints the hottest methods: by
- * top frame (self time), by package of the top frame, and flowpulse methods by inclusive time
- * (anywhere on the stack). Java 17's {@code jfr} tool has no {@code view hot-methods}; this is it.
+ * top frame (self time), by package of the top frame, flowpulse methods and libraries by inclusive
+ * time (anywhere on the stack). Java 17's {@code jfr} tool has no {@code view hot-methods}; this is it.
  *
  * <p>Usage: {@code JfrHotMethods <file.jfr> [top=10] [thread-name-contains]}.
  */
@@ -27,6 +27,7 @@ public final class JfrHotMethods {
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> packages = new HashMap<>();
         Map<String, Long> inclusive = new HashMap<>();
+        Map<String, Long> libraries = new HashMap<>();
         long samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
             if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
@@ -52,12 +53,17 @@ public final class JfrHotMethods {
                 if (m.startsWith("dev.flowpulse.") && seen.add(m)) {
                     inclusive.merge(m, 1L, Long::sum);
                 }
+                String library = library(frame);
+                if (seen.add(library)) {
+                    libraries.merge(library, 1L, Long::sum);
+                }
             }
         }
         System.out.printf("%d execution samples%s%n", samples, thread.isEmpty() ? "" : " on threads ~ " + thread);
         print("Top frames (self)", self, samples, top);
         print("Packages of the top frame", packages, samples, top);
         print("flowpulse methods anywhere on the stack (inclusive)", inclusive, samples, top);
+        print("Libraries anywhere on the stack (inclusive, first four package segments)", libraries, samples, top);
     }
 
     private static void print(String title, Map<String, Long> counts, long total, int top) {
@@ -70,6 +76,11 @@ public final class JfrHotMethods {
 
     private static String method(RecordedFrame frame) {
         return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+    }
+
+    private static String library(RecordedFrame frame) {
+        String[] parts = packageOf(frame).split("\\.");
+        return "lib " + String.join(".", java.util.Arrays.copyOf(parts, Math.min(4, parts.length)));
     }
 
     private static String packageOf(RecordedFrame frame) {

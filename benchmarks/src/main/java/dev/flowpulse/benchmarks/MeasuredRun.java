@@ -40,7 +40,18 @@ public final class MeasuredRun {
 
     private MeasuredRun() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception e) {
+            log.error("Measured run failed", e);
+            System.exit(1);
+        }
+        // Ends the JVM even if a client left a non-daemon thread behind; dumps a JFR recording.
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
         String kind = args[0];
         String bootstrap = args[1];
         String rawTopic = args[2];
@@ -80,7 +91,6 @@ public final class MeasuredRun {
         ResultFile.write(args[5], result);
         log.info("{} {}: {} events in {} s", kind, label, events, result.get("seconds"));
         TopicCleanup.deleteAllBut(bootstrap, rawTopic);
-        System.exit(0);
     }
 
     /** A started Streams app: closable, and whether it stopped on an error. */

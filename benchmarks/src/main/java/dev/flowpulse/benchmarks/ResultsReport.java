@@ -21,9 +21,11 @@ final class ResultsReport {
     private final String command;
     private final Properties corpus;
     private final List<Properties> runs;
+    private final String startLoad;
 
-    ResultsReport(String command, Properties corpus, List<Properties> runs) {
+    ResultsReport(String command, String startLoad, Properties corpus, List<Properties> runs) {
         this.command = command;
+        this.startLoad = startLoad;
         this.corpus = corpus;
         this.runs = List.copyOf(runs);
     }
@@ -75,9 +77,13 @@ final class ResultsReport {
                 .append(Runtime.getRuntime().availableProcessors())
                 .append(" cores (`nproc`), ")
                 .append(memTotal())
-                .append(" memory, load average ")
+                .append(" memory; load average (1/5/15 min) ")
+                .append(startLoad)
+                .append(" at the start, ")
                 .append(loadAverage())
-                .append(" at the end\n");
+                .append(" at the end; benchmark processes at nice ")
+                .append(niceness())
+                .append("\n");
         md.append("- Java: ")
                 .append(System.getProperty("java.vm.name"))
                 .append(' ')
@@ -155,7 +161,17 @@ final class ResultsReport {
                 .orElse("unknown");
     }
 
-    private static String loadAverage() {
+    /** This process's nice value (field 19 of /proc/self/stat), which its children inherit. */
+    private static String niceness() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
             return parts[0] + " / " + parts[1] + " / " + parts[2];
