@@ -52,7 +52,7 @@ public final class CorpusProducer {
                     .all()
                     .get(30, TimeUnit.SECONDS);
         }
-        // About 3.7 events per run: start far enough back that the last events are about now.
+        // Runs average about 4.2 events; assuming 3.7 starts early enough that no event is in the future.
         double spanMinutes = events / 3.7 / RUNS_PER_MINUTE;
         Instant start = Instant.now().minusSeconds((long) (spanMinutes * 60)).truncatedTo(ChronoUnit.MINUTES);
         EventCorpus corpus = new EventCorpus(seed, start, RUNS_PER_MINUTE);
