@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The real {@code promtool} (Debian package {@code prometheus}) accepts the shipped Prometheus
- * rules and passes their unit tests ({@code deploy/prometheus/flowpulse-rules.test.yml}).
+ * rules and passes their unit tests ({@code deploy/prometheus/flowpulse-rules.test.yml}), and
+ * lints every family the sink serves, the alerting and cardinality-guard metrics included.
  */
 @Tag("integration")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -35,6 +36,15 @@ class PrometheusRulesIT {
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("SUCCESS").doesNotContain("FAILED").doesNotContain("WARNING");
+    }
+
+    @Test
+    void shouldLintEveryFamilyTheSinkServesIncludingAlertingAndTheGuard() {
+        Promtool.Result result = Promtool.checkMetrics(
+                ServedMetricNamesTest.registryWithEverything().scrape());
+
+        assertThat(result.output()).isEmpty();
+        assertThat(result.exitCode()).isZero();
     }
 
     private static Promtool.Result promtool(String... args) throws IOException, InterruptedException {

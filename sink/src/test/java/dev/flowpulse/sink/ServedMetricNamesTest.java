@@ -112,7 +112,7 @@ class ServedMetricNamesTest {
         return families;
     }
 
-    private static PrometheusMeterRegistry registryWithEverything() {
+    static PrometheusMeterRegistry registryWithEverything() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TotalsCollector collector = new TotalsCollector(SampleSeries.goldenTable());
         registry.getPrometheusRegistry().register(collector);
