@@ -2,6 +2,7 @@ package dev.flowpulse.sink;
 
 import dev.flowpulse.contract.EnvReader;
 import dev.flowpulse.contract.Topics;
+import dev.flowpulse.sink.alert.AlertingConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param pollTimeout            {@code FLOWPULSE_SINK_POLL_TIMEOUT}, default 500ms
  * @param partitionCheckInterval {@code FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL}, default 30s: how
  *                               often the sink looks for partitions added to the totals topics
+ * @param seriesLimits           the cardinality guard ({@code FLOWPULSE_SINK_MAX_SERIES}, ...)
+ * @param alerting               alert rules and Alertmanagers ({@code FLOWPULSE_ALERT_*}, ...)
  */
 public record SinkConfig(
         Properties kafka,
@@ -32,7 +35,9 @@ public record SinkConfig(
         String httpHost,
         int httpPort,
         Duration pollTimeout,
-        Duration partitionCheckInterval) {
+        Duration partitionCheckInterval,
+        SeriesLimits seriesLimits,
+        AlertingConfig alerting) {
 
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 9400;
@@ -45,6 +50,8 @@ public record SinkConfig(
         Objects.requireNonNull(httpHost, "httpHost");
         Objects.requireNonNull(pollTimeout, "pollTimeout");
         Objects.requireNonNull(partitionCheckInterval, "partitionCheckInterval");
+        Objects.requireNonNull(seriesLimits, "seriesLimits");
+        Objects.requireNonNull(alerting, "alerting");
     }
 
     /** Reads the configuration; throws one {@link dev.flowpulse.contract.ConfigException} listing every problem. */
@@ -60,8 +67,11 @@ public record SinkConfig(
         Duration pollTimeout = reader.positiveDuration("FLOWPULSE_SINK_POLL_TIMEOUT", DEFAULT_POLL_TIMEOUT);
         Duration partitionCheck =
                 reader.positiveDuration("FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL", DEFAULT_PARTITION_CHECK_INTERVAL);
+        SeriesLimits limits = SeriesLimits.read(reader);
+        AlertingConfig alerting = AlertingConfig.read(reader);
         reader.check();
-        return new SinkConfig(EnvReader.kafkaProperties(env), topics, host, port, pollTimeout, partitionCheck);
+        return new SinkConfig(
+                EnvReader.kafkaProperties(env), topics, host, port, pollTimeout, partitionCheck, limits, alerting);
     }
 
     @Override
@@ -93,7 +103,8 @@ public record SinkConfig(
     public String toString() {
         return "SinkConfig[kafkaKeys=" + new TreeSet<>(kafka.stringPropertyNames()) + ", topics=" + topics
                 + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", pollTimeout=" + pollTimeout
-                + ", partitionCheckInterval=" + partitionCheckInterval + "]";
+                + ", partitionCheckInterval=" + partitionCheckInterval + ", maxSeries=" + seriesLimits.maxSeries()
+                + ", alerting=" + alerting + "]";
     }
 
     private static Properties copyOf(Properties source) {

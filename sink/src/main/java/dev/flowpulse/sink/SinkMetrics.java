@@ -1,6 +1,7 @@
 package dev.flowpulse.sink;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +28,10 @@ final class SinkMetrics implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SinkMetrics.class);
 
+    /** The {@code family} label values: the Prometheus names of the served families. */
+    static final List<String> FAMILIES = List.of(
+            "prefect_flow_run_states_total", "prefect_flow_runs_finished_total", "prefect_flow_run_duration_seconds");
+
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();
     private final Map<String, Counter> consumed = new ConcurrentHashMap<>();
@@ -36,7 +41,7 @@ final class SinkMetrics implements AutoCloseable {
     SinkMetrics(
             MeterRegistry registry,
             List<String> topics,
-            TotalsTable table,
+            TotalsCollector collector,
             BooleanSupplier caughtUp,
             DoubleSupplier lagRecords) {
         this.registry = registry;
@@ -57,13 +62,14 @@ final class SinkMetrics implements AutoCloseable {
                                 .register(registry)));
             }
         }
-        seriesGauge("prefect_flow_run_states_total", () -> table.stateCounts().size());
-        seriesGauge(
-                "prefect_flow_runs_finished_total",
-                () -> table.finishedHistograms().size());
-        seriesGauge(
-                "prefect_flow_run_duration_seconds",
-                () -> table.finishedHistograms().size());
+        for (String family : FAMILIES) {
+            seriesGauge(family, () -> collector.servedSeries(family));
+            keep(FunctionCounter.builder("flowpulse.sink.series.folded", collector, c -> c.folded(family))
+                    .description("Source series served under other labels (__overflow__) by the cardinality guard:"
+                            + " refused by FLOWPULSE_SINK_ALLOW_*/DENY_* or beyond FLOWPULSE_SINK_MAX_SERIES")
+                    .tag("family", family)
+                    .register(registry));
+        }
         keep(Gauge.builder("flowpulse.sink.caught.up", caughtUp, c -> c.getAsBoolean() ? 1 : 0)
                 .description("1 once the sink has read the totals topics up to the end offsets seen at start")
                 .strongReference(true)

@@ -33,7 +33,7 @@ public final class SinkService implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Function<Properties, Consumer<byte[], byte[]>> consumerFactory;
     private final TotalsTable table = new TotalsTable();
-    private final TotalsCollector collector = new TotalsCollector(table);
+    private final TotalsCollector collector;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile TotalsConsumer loop;
@@ -52,6 +52,7 @@ public final class SinkService implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.consumerFactory = Objects.requireNonNull(consumerFactory, "consumerFactory");
+        this.collector = new TotalsCollector(table, config.seriesLimits(), this::caughtUp);
     }
 
     /** Registers the metrics and starts the consumer thread; does not wait for Kafka. */
@@ -62,7 +63,7 @@ public final class SinkService implements AutoCloseable {
         List<String> topics =
                 List.of(config.topics().stateTotals(), config.topics().finishedTotals());
         registry.getPrometheusRegistry().register(collector);
-        metrics = new SinkMetrics(registry, topics, table, this::caughtUp, this::lagRecords);
+        metrics = new SinkMetrics(registry, topics, collector, this::caughtUp, this::lagRecords);
         loop = new TotalsConsumer(
                 consumerFactory.apply(config.consumerProperties()),
                 topics,

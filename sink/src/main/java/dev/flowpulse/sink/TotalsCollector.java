@@ -13,9 +13,11 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPoin
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * Renders a {@link TotalsTable} as the Prometheus families flowpulse promises:
@@ -23,8 +25,11 @@ import java.util.Objects;
  * {@code prefect_flow_run_duration_seconds} histogram. The samples are the absolute totals read
  * from Kafka, so the collector builds snapshots at scrape time rather than incrementing meters.
  *
+ * <p>Nothing is served until the table is rebuilt (see the constructor). Every series passes the {@link CardinalityGuard} of its family ({@link SeriesLimits}): the
+ * values of series folded together are summed, so totals add up exactly.
+ *
  * <p>Register it on {@code PrometheusMeterRegistry.getPrometheusRegistry()}. Thread safe: it only
- * reads the table.
+ * reads the table, and the guards are thread safe.
  */
 public final class TotalsCollector implements MultiCollector {
 
@@ -45,14 +50,37 @@ public final class TotalsCollector implements MultiCollector {
     private static final double[] UPPER_BOUNDS = upperBounds();
 
     private final TotalsTable table;
+    private final CardinalityGuard stateGuard;
+    private final CardinalityGuard finishedGuard;
+    private final BooleanSupplier rebuilt;
 
+    /** With {@link SeriesLimits#defaults()}, serving the table as it is at once. */
     public TotalsCollector(TotalsTable table) {
+        this(table, SeriesLimits.defaults(), () -> true);
+    }
+
+    /**
+     * @param rebuilt true once the table holds what the topics held when the sink started: until
+     *                then the families are left out of {@code /metrics} (a scrape of a half-built
+     *                table would show counters lower than before the restart, which Prometheus
+     *                reads as resets). Once true it must stay true.
+     */
+    public TotalsCollector(TotalsTable table, SeriesLimits limits, BooleanSupplier rebuilt) {
         this.table = Objects.requireNonNull(table, "table");
+        this.rebuilt = Objects.requireNonNull(rebuilt, "rebuilt");
+        this.stateGuard = new CardinalityGuard(limits);
+        // finished counters and duration histograms share their series, so one guard keeps them equal
+        this.finishedGuard = new CardinalityGuard(limits);
     }
 
     @Override
     public MetricSnapshots collect() {
-        return MetricSnapshots.of(stateCounters(), finishedCounters(), durationHistograms());
+        if (!rebuilt.getAsBoolean()) {
+            return MetricSnapshots.of();
+        }
+        // one read of the finished series for both families: _count and _total stay equal in a scrape
+        Map<Labels, DurationHistogram> finished = finishedSums();
+        return MetricSnapshots.of(stateCounters(), finishedCounters(finished), durationHistograms(finished));
     }
 
     @Override
@@ -60,53 +88,89 @@ public final class TotalsCollector implements MultiCollector {
         return List.of(STATES, FINISHED, DURATION);
     }
 
+    /** Source series folded by the cardinality guard, per family (routes every series not routed yet). */
+    long folded(String family) {
+        routeAll();
+        return guard(family).folded();
+    }
+
+    /** Series served per family after the cardinality guard. */
+    int servedSeries(String family) {
+        routeAll();
+        return guard(family).servedSeries();
+    }
+
+    private CardinalityGuard guard(String family) {
+        return family.startsWith(STATES) ? stateGuard : finishedGuard;
+    }
+
+    private void routeAll() {
+        table.stateCounts().keySet().forEach(this::route);
+        table.finishedHistograms().keySet().forEach(this::route);
+    }
+
     private CounterSnapshot stateCounters() {
-        CounterSnapshot.Builder family = CounterSnapshot.builder().name(STATES).help(STATES_HELP);
+        Map<Labels, Long> sums = new HashMap<>();
         for (Map.Entry<StateSeries, Long> e : table.stateCounts().entrySet()) {
-            StateSeries s = e.getKey();
-            family.dataPoint(CounterDataPointSnapshot.builder()
-                    .labels(labels(s.labels(), "state_type", s.stateType().name(), "state", s.state()))
-                    .value(e.getValue())
-                    .build());
+            sums.merge(route(e.getKey()), e.getValue(), Long::sum);
         }
+        CounterSnapshot.Builder family = CounterSnapshot.builder().name(STATES).help(STATES_HELP);
+        sums.forEach((labels, count) -> family.dataPoint(
+                CounterDataPointSnapshot.builder().labels(labels).value(count).build()));
         return family.build();
     }
 
-    private CounterSnapshot finishedCounters() {
+    private Map<Labels, DurationHistogram> finishedSums() {
+        Map<Labels, DurationHistogram> sums = new HashMap<>();
+        for (Map.Entry<FinishedSeries, DurationHistogram> e :
+                table.finishedHistograms().entrySet()) {
+            sums.merge(route(e.getKey()), e.getValue(), TotalsCollector::add);
+        }
+        return sums;
+    }
+
+    private static CounterSnapshot finishedCounters(Map<Labels, DurationHistogram> finished) {
         CounterSnapshot.Builder family =
                 CounterSnapshot.builder().name(FINISHED).help(FINISHED_HELP);
-        for (Map.Entry<FinishedSeries, DurationHistogram> e :
-                table.finishedHistograms().entrySet()) {
-            family.dataPoint(CounterDataPointSnapshot.builder()
-                    .labels(labels(e.getKey()))
-                    .value(e.getValue().count())
-                    .build());
-        }
+        finished.forEach((labels, h) -> family.dataPoint(CounterDataPointSnapshot.builder()
+                .labels(labels)
+                .value(h.count())
+                .build()));
         return family.build();
     }
 
-    private HistogramSnapshot durationHistograms() {
+    private static HistogramSnapshot durationHistograms(Map<Labels, DurationHistogram> finished) {
         HistogramSnapshot.Builder family =
                 HistogramSnapshot.builder().name(DURATION).help(DURATION_HELP).unit(Unit.SECONDS);
-        for (Map.Entry<FinishedSeries, DurationHistogram> e :
-                table.finishedHistograms().entrySet()) {
-            DurationHistogram h = e.getValue();
-            family.dataPoint(HistogramDataPointSnapshot.builder()
-                    .labels(labels(e.getKey()))
-                    // per-bucket counts, as in the record: the text writer accumulates them into le buckets
-                    .classicHistogramBuckets(ClassicHistogramBuckets.of(UPPER_BOUNDS, h.counts()))
-                    .sum(h.sumSeconds())
-                    .build());
-        }
+        finished.forEach((labels, h) -> family.dataPoint(HistogramDataPointSnapshot.builder()
+                .labels(labels)
+                // per-bucket counts, as in the record: the text writer accumulates them into le buckets
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(UPPER_BOUNDS, h.counts()))
+                .sum(h.sumSeconds())
+                .build()));
         return family.build();
     }
 
-    private static Labels labels(FinishedSeries series) {
-        return labels(series.labels(), "state_type", series.stateType().name());
+    private Labels route(StateSeries s) {
+        return stateGuard.route(
+                s, labels(s.labels(), "state_type", s.stateType().name(), "state", s.state()));
+    }
+
+    private Labels route(FinishedSeries s) {
+        return finishedGuard.route(
+                s, labels(s.labels(), "state_type", s.stateType().name()));
+    }
+
+    static DurationHistogram add(DurationHistogram a, DurationHistogram b) {
+        long[] counts = a.counts().clone();
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += b.counts()[i];
+        }
+        return new DurationHistogram(a.count() + b.count(), a.sumSeconds() + b.sumSeconds(), counts);
     }
 
     /** The shared flow/deployment/work_pool labels plus extra name/value pairs; empty names stay {@code ""}. */
-    private static Labels labels(SeriesLabels common, String... extra) {
+    private static String[] labels(SeriesLabels common, String... extra) {
         String[] namesAndValues = new String[6 + extra.length];
         namesAndValues[0] = "flow";
         namesAndValues[1] = common.flow();
@@ -115,7 +179,7 @@ public final class TotalsCollector implements MultiCollector {
         namesAndValues[4] = "work_pool";
         namesAndValues[5] = common.workPool();
         System.arraycopy(extra, 0, namesAndValues, 6, extra.length);
-        return Labels.of(namesAndValues);
+        return namesAndValues;
     }
 
     private static double[] upperBounds() {
