@@ -55,4 +55,12 @@ public record FlowRunEvent(
     public boolean isTerminal() {
         return stateType.isTerminal();
     }
+
+    /**
+     * An entry into RUNNING that is a retry: {@code run_count} above 1 counts a new attempt, and only
+     * a resume from PAUSED enters RUNNING without incrementing it (reference §1.3).
+     */
+    public boolean isRetry() {
+        return stateType == StateType.RUNNING && runCount > 1 && previousType != StateType.PAUSED;
+    }
 }

@@ -19,6 +19,8 @@ public final class StreamsCounters {
     private final Counter duplicates;
     private final Counter purgedRuns;
     private final Counter forcedFinishes;
+    private final Counter refinished;
+    private final Counter stuck;
 
     public StreamsCounters(MeterRegistry registry) {
         this.registry = registry;
@@ -30,11 +32,19 @@ public final class StreamsCounters {
                 .description("State-change events whose id the run had already seen (redeliveries), dropped")
                 .register(registry);
         this.purgedRuns = Counter.builder("flowpulse.streams.runs.purged")
-                .description("Runs forgotten by the flow-run-state store after the run-state retention")
+                .description(
+                        "Finished runs forgotten by the flow-run-state store after the run-state retention (pipeline time)")
                 .register(registry);
         this.forcedFinishes = Counter.builder("flowpulse.streams.finishes.forced")
-                .description("Finished runs published after the settle timeout (or retention) although their terminal "
-                        + "event proved earlier states missing: their total_run_time may be short")
+                .description("Finishes published when their settle time had passed by pipeline time while states "
+                        + "before them were still missing: their duration is unknown and counted apart")
+                .register(registry);
+        this.refinished = Counter.builder("flowpulse.streams.runs.refinished")
+                .description("Finishes of runs that had finished before (retried after a terminal state, or moved "
+                        + "from one terminal state to another): counted again under their new terminal state")
+                .register(registry);
+        this.stuck = Counter.builder("flowpulse.streams.runs.stuck")
+                .description("Runs flagged stuck: RUNNING or PENDING for longer than their stuck threshold")
                 .register(registry);
     }
 
@@ -52,6 +62,25 @@ public final class StreamsCounters {
 
     public void finishForced() {
         forcedFinishes.increment();
+    }
+
+    public void runRefinished() {
+        refinished.increment();
+    }
+
+    public void runStuck() {
+        stuck.increment();
+    }
+
+    /** A contribution an output dropped as too late ({@code output}: a fixed name; {@code window}: a configured size). */
+    public void lateRecord(String output, String window) {
+        Counter.builder("flowpulse.streams.late.records")
+                .description("Records an output dropped because they came too late (also written to the late-records "
+                        + "topic), by output and window size")
+                .tag("output", output)
+                .tag("window", window)
+                .register(registry)
+                .increment();
     }
 
     /** Reasons are the parser's fixed set plus {@code key-mismatch}: a bounded label. */

@@ -59,11 +59,11 @@ public final class StreamsService implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         log.info(
-                "Starting streams application {} reading {} (window {} + grace {}, run-state retention {}, "
-                        + "finish settle timeout {})",
+                "Starting streams application {} reading {} (windows {} + grace {}, run-state retention {}, "
+                        + "finish settle time {})",
                 config.applicationId(),
                 config.topics().rawEvents(),
-                config.topology().windowSize(),
+                config.topology().windowSizes(),
                 config.topology().windowGrace(),
                 config.topology().runStateRetention(),
                 config.topology().finishSettleTimeout());
