@@ -2,6 +2,7 @@ package dev.flowpulse.streams;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 
 /**
  * The topology's own counters, named {@code flowpulse_streams_*} in Prometheus. Kafka Streams'
@@ -13,6 +14,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class StreamsCounters {
 
     static final String DEAD_LETTERS = "flowpulse.streams.dead.letters";
+
+    /**
+     * Streams-config key under which the service passes this instance to the exception handlers,
+     * which Kafka Streams instantiates and configures with the config's originals.
+     */
+    public static final String CONFIG_KEY = "flowpulse.streams.counters";
 
     private final MeterRegistry registry;
     private final Counter ignored;
@@ -83,10 +90,16 @@ public final class StreamsCounters {
                 .increment();
     }
 
-    /** Reasons are the parser's fixed set plus {@code key-mismatch}: a bounded label. */
+    /** The instance passed in a streams config under {@link #CONFIG_KEY}, or null. */
+    public static StreamsCounters from(Map<String, ?> configs) {
+        return configs.get(CONFIG_KEY) instanceof StreamsCounters counters ? counters : null;
+    }
+
+    /** Reasons are the parser's fixed set, {@code key-mismatch} and the handlers' two: a bounded label. */
     public void deadLettered(String reason) {
         Counter.builder(DEAD_LETTERS)
-                .description("Raw records set aside on the dead-letter topic, by reason")
+                .description(
+                        "Records set aside on the dead-letter topic, by reason (parse rejects, deserialization and processing errors)")
                 .tag("reason", reason)
                 .register(registry)
                 .increment();

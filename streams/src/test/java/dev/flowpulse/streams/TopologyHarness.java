@@ -54,7 +54,9 @@ final class TopologyHarness implements AutoCloseable {
 
     TopologyHarness(Path stateDir, TopologySettings settings) {
         Properties props = properties(stateDir);
-        topology = new FlowRunTopology(topics, settings, props, new StreamsCounters(registry)).get();
+        StreamsCounters counters = new StreamsCounters(registry);
+        topology = new FlowRunTopology(topics, settings, props, counters).get();
+        props.put(StreamsCounters.CONFIG_KEY, counters);
         driver = new TopologyTestDriver(topology, props, WALL_CLOCK);
         raw = driver.createInputTopic(topics.rawEvents(), new StringSerializer(), new ByteArraySerializer());
     }
