@@ -103,10 +103,12 @@ public record StreamsServiceConfig(
                 hop,
                 advance,
                 reader.duration("FLOWPULSE_WINDOW_GRACE", d.windowGrace()),
-                Arrays.stream(prefixes.split(","))
-                        .map(String::trim)
-                        .filter(p -> !p.isEmpty())
-                        .toList(),
+                prefixes.equals("none")
+                        ? List.of()
+                        : Arrays.stream(prefixes.split(","))
+                                .map(String::trim)
+                                .filter(p -> !p.isEmpty())
+                                .toList(),
                 reader.positiveDuration("FLOWPULSE_WINDOW_UPDATE_INTERVAL", d.windowUpdateInterval()),
                 reader.positiveDuration("FLOWPULSE_RUN_STATE_RETENTION", d.runStateRetention()),
                 reader.integer("FLOWPULSE_RUN_STATE_MAX_STATES", d.maxStatesPerRun(), 2),

@@ -96,6 +96,14 @@ class StreamsServiceConfigTest {
     }
 
     @Test
+    void shouldTurnTagGroupsOffWithNone() {
+        StreamsServiceConfig config = StreamsServiceConfig.fromEnv(
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092", "FLOWPULSE_WINDOW_TAG_PREFIXES", "none"));
+
+        assertThat(config.topology().tagPrefixes()).isEmpty();
+    }
+
+    @Test
     void shouldNeverPrintKafkaPropertyValues() {
         StreamsServiceConfig config = StreamsServiceConfig.fromEnv(Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", "broker:9092",

@@ -294,6 +294,36 @@ class WindowStatsTopologyTest {
     }
 
     @Test
+    void shouldPutAnEventAtAWindowsEndIntoTheNextWindow() {
+        //  09:04:59.999 Scheduled | 09:05:00.000 Pending   ([start, end): the end belongs to the next window)
+        String run = "019df300-bbbb-7000-8000-00000000000a";
+        harness.pipe(derive(sample("Scheduled"), run, eventId(1), Instant.parse("2026-05-04T09:04:59.999Z")));
+        harness.pipe(derive(sample("Pending"), run, eventId(2), Instant.parse("2026-05-04T09:05:00Z")));
+        harness.advanceWallClock(PUBLISH);
+
+        Map<WindowKey, WindowStats> stats = harness.windowStats();
+        assertThat(stats.get(key("flow", FLOW, "2026-05-04T09:00:00Z", 300)).stateCounts())
+                .isEqualTo(Map.of("SCHEDULED", 1L));
+        assertThat(stats.get(key("flow", FLOW, "2026-05-04T09:05:00Z", 300)).stateCounts())
+                .isEqualTo(Map.of("PENDING", 1L));
+        assertThat(stats.get(key("flow", FLOW, "2026-05-04T09:04:00Z", 60)).stateCounts())
+                .isEqualTo(Map.of("SCHEDULED", 1L));
+    }
+
+    @Test
+    void shouldCountARedeliveredEventOnceInItsWindows() {
+        List<ObjectNode> fox = crimsonFoxLifecycle();
+        harness.pipeAll(fox);
+        harness.pipeAll(fox); // a reconnect's backfill delivers everything again
+        harness.advanceWallClock(PUBLISH);
+
+        assertThat(harness.windowStats()
+                        .get(key("flow", FLOW, "2026-05-04T09:05:00Z", 300))
+                        .stateCounts())
+                .isEqualTo(Map.of("PENDING", 2L, "RUNNING", 1L, "COMPLETED", 1L));
+    }
+
+    @Test
     void shouldCountRetries() {
         // Running 14:00:00 (run_count 1), AwaitingRetry 14:00:30, Retrying 14:01:30 (run_count 2), Completed 14:02:15
         harness.pipeAll(retriedRun("019df300-bbbb-7000-8000-000000000009", 1, Instant.parse("2026-05-04T14:00:00Z")));

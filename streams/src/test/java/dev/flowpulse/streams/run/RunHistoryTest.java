@@ -267,6 +267,23 @@ class RunHistoryTest {
     }
 
     @Test
+    void shouldFlagAPendingRunStuckButNeverAScheduledOne() {
+        Replay pending = replay(List.of(derive(sample("Pending"), RUN, eventId(1), T0)));
+        Replay scheduled = replay(List.of(derive(sample("Scheduled"), RUN, eventId(1), T0)));
+
+        assertThat(pending.history()
+                        .onTimer(T0.plus(Duration.ofHours(1)).toEpochMilli(), RULES)
+                        .stuckFlagged())
+                .isTrue();
+        assertThat(scheduled.history().timers().stuckDueMs()).isEqualTo(RunTimers.NONE);
+        assertThat(scheduled
+                        .history()
+                        .onTimer(T0.plus(Duration.ofDays(3)).toEpochMilli(), RULES)
+                        .stuckFlagged())
+                .isFalse();
+    }
+
+    @Test
     void shouldClearTheStuckFlagWhenTheStateChanges() {
         ObjectNode running = derive(sample("Running"), RUN, eventId(1), T0);
         Replay replay = replay(List.of(running));
