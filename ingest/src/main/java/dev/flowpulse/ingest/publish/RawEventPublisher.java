@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class RawEventPublisher implements AutoCloseable {
 
     public static final String SOURCE = "websocket";
+    /** Source header of events recovered through {@code /api/events/filter}. */
+    public static final String SOURCE_EVENTS_FILTER = "events-filter";
+
     public static final String DEAD_LETTER_STAGE = "ingest";
 
     private static final Logger log = LoggerFactory.getLogger(RawEventPublisher.class);
@@ -43,6 +46,7 @@ public final class RawEventPublisher implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final Topics topics;
     private final String workspace;
+    private volatile PublishObserver observer = PublishObserver.NONE;
 
     public RawEventPublisher(Producer<String, byte[]> producer, Topics topics, String workspace) {
         this.producer = Objects.requireNonNull(producer, "producer");
@@ -77,16 +81,36 @@ public final class RawEventPublisher implements AutoCloseable {
         return props;
     }
 
-    /** Sends one event to the raw topic; {@code callback} sees the outcome. */
+    /** Every raw event's outcome goes to {@code observer} from now on (the resume tracker). */
+    public void observe(PublishObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /** Sends one event to the raw topic with {@code flowpulse.source=websocket}; {@code callback} sees the outcome. */
     public void publish(RawEvent event, Callback callback) {
+        publish(event, SOURCE, callback);
+    }
+
+    /** Sends one event to the raw topic with the given {@code flowpulse.source}; {@code callback} sees the outcome. */
+    public void publish(RawEvent event, String source, Callback callback) {
+        PublishObserver watching = observer;
+        watching.sent(event);
+        Callback observed = (metadata, error) -> {
+            if (error == null) {
+                watching.acknowledged(event);
+            } else {
+                watching.failed(event, SendErrors.isPermanent(error));
+            }
+            callback.onCompletion(metadata, error);
+        };
         ProducerRecord<String, byte[]> record;
         try {
-            record = rawRecord(event);
+            record = rawRecord(event, source);
         } catch (JsonProcessingException e) {
-            callback.onCompletion(null, e);
+            observed.onCompletion(null, e);
             return;
         }
-        send(record, callback);
+        send(record, observed);
     }
 
     /** Sends the original frame to the dead-letter topic with {@code reason} and {@code detail} in headers. */
@@ -96,8 +120,12 @@ public final class RawEventPublisher implements AutoCloseable {
     }
 
     ProducerRecord<String, byte[]> rawRecord(RawEvent event) throws JsonProcessingException {
+        return rawRecord(event, SOURCE);
+    }
+
+    ProducerRecord<String, byte[]> rawRecord(RawEvent event, String source) throws JsonProcessingException {
         RecordHeaders headers = new RecordHeaders();
-        DeadLetters.put(headers, HeaderNames.SOURCE, SOURCE);
+        DeadLetters.put(headers, HeaderNames.SOURCE, source);
         DeadLetters.put(headers, HeaderNames.WORKSPACE, workspace);
         DeadLetters.put(headers, HeaderNames.EVENT_ID, event.id());
         byte[] value = Json.prefect().writeValueAsBytes(event.event());
