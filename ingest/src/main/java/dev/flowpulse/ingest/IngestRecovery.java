@@ -51,7 +51,7 @@ final class IngestRecovery implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IngestRecovery.class);
 
-    static final long FIRST_LOAD_SECONDS = 3;
+    static final long FIRST_LOAD_SECONDS = 2;
 
     private final IngestConfig config;
     private final RecoverySettings settings;
@@ -128,6 +128,10 @@ final class IngestRecovery implements AutoCloseable {
                     e.getClass().getSimpleName(),
                     config.lookback());
         }
+        if (loaded) {
+            // Before anything is produced: an auto-created cursor topic would not be compacted.
+            createTopics();
+        }
         Instant since = stored.map(p -> p.occurred().minus(EventCursor.SLACK))
                 .orElse(clock.instant().minus(config.lookback()));
         ResumeTracker t = new ResumeTracker(stored.orElse(new ResumePoint(since, List.of())));
@@ -163,7 +167,7 @@ final class IngestRecovery implements AutoCloseable {
                     watcher,
                     metrics,
                     gapMetrics);
-            coordinator = new RecoveryCoordinator(filler, watcher, t, gapMetrics, settings, clock);
+            coordinator = new RecoveryCoordinator(filler, watcher, t, gapMetrics, settings, clock, since);
             EventSubscriber s = new EventSubscriber(config, publisher, metrics, clock, recentIds, since, coordinator);
             coordinator.start();
             s.start();
@@ -176,10 +180,38 @@ final class IngestRecovery implements AutoCloseable {
             long every = settings.commitInterval().toMillis();
             committer.scheduleWithFixedDelay(this::commit, every, every, TimeUnit.MILLISECONDS);
         }
+    }
+
+    private void createTopics() {
         try {
             ensureTopics(config);
+            awaitLeaders(List.of(settings.cursorTopic(), config.history().topic()));
         } catch (RuntimeException e) {
             log.warn("Could not create the cursor and history topics: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * A first send to a partition whose leader is not elected yet can leave the idempotent
+     * producer retrying an out-of-order sequence until its delivery timeout: wait for leaders first.
+     */
+    private void awaitLeaders(List<String> topics) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (String topic : topics) {
+            while (System.nanoTime() < deadline) {
+                var partitions = publisher.producer().partitionsFor(topic);
+                if (!partitions.isEmpty()
+                        && partitions.stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    break;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -204,6 +236,7 @@ final class IngestRecovery implements AutoCloseable {
         try {
             Optional<ResumePoint> stored = store.load(ResumePointStore.LOAD_TIMEOUT);
             loaded = true;
+            createTopics();
             stored.ifPresent(p -> {
                 log.info("Read the resume point of {} late: recovering from {}", config.workspace(), p.occurred());
                 coordinator.recoverFrom(p.occurred().minus(EventCursor.SLACK));
@@ -247,11 +280,13 @@ final class IngestRecovery implements AutoCloseable {
         committer.shutdownNow();
         try {
             committer.awaitTermination(5, TimeUnit.SECONDS);
-            publisher.producer().flush();
+            // Bounded, unlike flush(): in-flight events hold the point back anyway.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (tracker != null && tracker.pending() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.warn("Flushing before the last resume point failed: {}", e.toString());
         }
         if (tracker != null && loaded) {
             commit();

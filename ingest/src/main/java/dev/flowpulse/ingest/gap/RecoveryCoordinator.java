@@ -73,7 +73,8 @@ public final class RecoveryCoordinator implements SubscriptionListener, AutoClos
             ResumeTracker tracker,
             GapMetrics metrics,
             RecoverySettings settings,
-            Clock clock) {
+            Clock clock,
+            Instant since) {
         this.filler = filler;
         this.watcher = watcher;
         this.tracker = tracker;
@@ -85,7 +86,8 @@ public final class RecoveryCoordinator implements SubscriptionListener, AutoClos
             t.setDaemon(true);
             return t;
         });
-        this.rereadFrom = clock.instant().minus(settings.rereadLag()).minus(settings.rereadInterval());
+        // The re-read walks from where ingest started, one page per interval, skipping ahead past rereadMaxLag.
+        this.rereadFrom = since;
     }
 
     public void start() {

@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
 public final class RawEventPublisher implements AutoCloseable {
 
     public static final String SOURCE = "websocket";
+    /** Header {@code true} on an event whose state message and payload texts were cut to fit a Kafka record. */
+    public static final String TRUNCATED_HEADER = "flowpulse.truncated";
+    /** Room left in a record for the key, headers and batch overhead. */
+    static final int RECORD_OVERHEAD = 64 * 1024;
+
+    static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+
     /** Source header of events recovered through {@code /api/events/filter}. */
     public static final String SOURCE_EVENTS_FILTER = "events-filter";
 
@@ -46,9 +53,16 @@ public final class RawEventPublisher implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final Topics topics;
     private final String workspace;
+    private final int maxValueBytes;
     private volatile PublishObserver observer = PublishObserver.NONE;
 
     public RawEventPublisher(Producer<String, byte[]> producer, Topics topics, String workspace) {
+        this(producer, topics, workspace, DEFAULT_MAX_REQUEST_SIZE - RECORD_OVERHEAD);
+    }
+
+    /** @param maxValueBytes larger event values are truncated ({@link OversizeEvents}) and marked {@value #TRUNCATED_HEADER} */
+    public RawEventPublisher(Producer<String, byte[]> producer, Topics topics, String workspace, int maxValueBytes) {
+        this.maxValueBytes = maxValueBytes;
         this.producer = Objects.requireNonNull(producer, "producer");
         this.topics = Objects.requireNonNull(topics, "topics");
         this.workspace = Objects.requireNonNull(workspace, "workspace");
@@ -57,7 +71,10 @@ public final class RawEventPublisher implements AutoCloseable {
     /** A publisher over a new {@link KafkaProducer} built from the operator's {@code KAFKA_*} properties. */
     public static RawEventPublisher create(Properties operatorProperties, Topics topics, String workspace) {
         warnAboutOverrides(operatorProperties);
-        return new RawEventPublisher(new KafkaProducer<>(producerProperties(operatorProperties)), topics, workspace);
+        Properties props = producerProperties(operatorProperties);
+        int maxRequest = parseOr(props.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), DEFAULT_MAX_REQUEST_SIZE);
+        return new RawEventPublisher(
+                new KafkaProducer<>(props), topics, workspace, Math.max(RECORD_OVERHEAD, maxRequest - RECORD_OVERHEAD));
     }
 
     /**
@@ -129,6 +146,21 @@ public final class RawEventPublisher implements AutoCloseable {
         DeadLetters.put(headers, HeaderNames.WORKSPACE, workspace);
         DeadLetters.put(headers, HeaderNames.EVENT_ID, event.id());
         byte[] value = Json.prefect().writeValueAsBytes(event.event());
+        if (value.length > maxValueBytes) {
+            var truncated = OversizeEvents.truncate(event.event(), maxValueBytes);
+            if (truncated.isPresent()) {
+                log.warn(
+                        "Event {} of flow run {} is {} bytes, above the {} a record allows: state message and"
+                                + " payload texts truncated ({}=true)",
+                        event.id(),
+                        event.flowRunId(),
+                        value.length,
+                        maxValueBytes,
+                        TRUNCATED_HEADER);
+                value = Json.prefect().writeValueAsBytes(truncated.get());
+                DeadLetters.put(headers, TRUNCATED_HEADER, "true");
+            }
+        }
         return new ProducerRecord<>(
                 topics.rawEvents(), null, event.occurred().toEpochMilli(), event.flowRunId(), value, headers);
     }
@@ -167,6 +199,14 @@ public final class RawEventPublisher implements AutoCloseable {
                 && !"all".equalsIgnoreCase(acks.toString().trim())
                 && !"-1".equals(acks.toString().trim())) {
             log.warn("Ignoring KAFKA_ACKS={}: ingest always produces with acks=all", acks);
+        }
+    }
+
+    private static int parseOr(String value, int fallback) {
+        try {
+            return value == null ? fallback : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
         }
     }
 
