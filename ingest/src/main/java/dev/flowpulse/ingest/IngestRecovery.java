@@ -174,7 +174,13 @@ final class IngestRecovery implements AutoCloseable {
             subscriber = s;
             if (config.history().enabled()) {
                 history = new HistoryPoller(
-                        rest, publisher.producer(), config.history(), config.workspace(), clock, registry);
+                        rest,
+                        config.kafka(),
+                        publisher.producer(),
+                        config.history(),
+                        config.workspace(),
+                        clock,
+                        registry);
                 history.start();
             }
             long every = settings.commitInterval().toMillis();

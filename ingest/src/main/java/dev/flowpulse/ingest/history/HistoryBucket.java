@@ -30,6 +30,23 @@ public record HistoryBucket(
             Objects.requireNonNull(stateName, "stateName");
         }
 
+        /** Empty for a key that is not a history key. */
+        public static java.util.Optional<Key> fromJson(String json) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode node = Json.prefect().readTree(json);
+                Instant start = Instant.parse(node.path("interval_start").asText(""));
+                String workspace = node.path("workspace").asText(null);
+                String type = node.path("state_type").asText(null);
+                String name = node.path("state_name").asText(null);
+                if (workspace == null || type == null || name == null) {
+                    return java.util.Optional.empty();
+                }
+                return java.util.Optional.of(new Key(workspace, start, type, name));
+            } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
+                return java.util.Optional.empty();
+            }
+        }
+
         public String toJson() {
             ObjectNode node = Json.prefect().createObjectNode();
             node.put("interval_start", intervalStart.toString());
@@ -45,6 +62,25 @@ public record HistoryBucket(
         Objects.requireNonNull(intervalEnd, "intervalEnd");
         sumEstimatedRunTime = sumEstimatedRunTime.stripTrailingZeros();
         sumEstimatedLateness = sumEstimatedLateness.stripTrailingZeros();
+    }
+
+    /** The cell of a record value written by {@link #toJson(Instant)}; empty when unreadable. */
+    static java.util.Optional<HistoryBucket> fromJson(Key key, byte[] value) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node =
+                    dev.flowpulse.ingest.prefect.ServerMessage.READER.readTree(value);
+            if (node.path("schema_version").asInt(0) != SCHEMA_VERSION) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new HistoryBucket(
+                    key,
+                    node.path("count_runs").asLong(),
+                    node.path("sum_estimated_run_time").decimalValue(),
+                    node.path("sum_estimated_lateness").decimalValue(),
+                    Instant.parse(node.path("interval_end").asText(""))));
+        } catch (java.io.IOException | java.time.format.DateTimeParseException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** Adds another entry for the same cell (Prefect does not repeat one, but nothing forbids it). */

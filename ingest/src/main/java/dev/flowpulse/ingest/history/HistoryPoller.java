@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.contract.Json;
 import dev.flowpulse.ingest.rest.PrefectApiException;
 import dev.flowpulse.ingest.rest.PrefectRestClient;
+import dev.flowpulse.ingest.resume.ResumePointStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,13 +18,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,15 +61,22 @@ public final class HistoryPoller implements AutoCloseable {
     private final Timer duration;
     private final ScheduledExecutorService executor;
     private final Map<HistoryBucket.Key, HistoryBucket> published = new HashMap<>();
+    private final Properties kafka;
 
+    /**
+     * @param kafka the {@code KAFKA_*} properties to read back what a previous process wrote
+     *              (so cells that vanished meanwhile are tombstoned); null: start from nothing
+     */
     public HistoryPoller(
             PrefectRestClient client,
+            Properties kafka,
             Producer<String, byte[]> producer,
             HistorySettings settings,
             String workspace,
             Clock clock,
             MeterRegistry registry) {
         this.client = client;
+        this.kafka = kafka;
         this.producer = producer;
         this.settings = settings;
         this.workspace = workspace;
@@ -85,8 +97,49 @@ public final class HistoryPoller implements AutoCloseable {
     }
 
     public void start() {
+        executor.execute(this::loadPublished);
         executor.scheduleWithFixedDelay(
                 this::pollGuarded, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads this workspace's cells back from the topic (the table a previous process left). */
+    void loadPublished() {
+        if (kafka == null) {
+            return;
+        }
+        Duration timeout = Duration.ofSeconds(30);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(ResumePointStore.consumerProperties(kafka))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(settings.topic(), timeout)
+                    .forEach(p -> partitions.add(new TopicPartition(settings.topic(), p.partition())));
+            if (partitions.isEmpty()) {
+                return;
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    HistoryBucket.Key.fromJson(r.key())
+                            .filter(key -> key.workspace().equals(workspace))
+                            .ifPresent(key -> {
+                                if (r.value() == null) {
+                                    published.remove(key);
+                                } else {
+                                    HistoryBucket.fromJson(key, r.value()).ifPresent(c -> published.put(key, c));
+                                }
+                            });
+                }
+            }
+            log.info("History: {} cells of {} read back from {}", published.size(), workspace, settings.topic());
+        } catch (RuntimeException e) {
+            log.warn(
+                    "History: could not read {} back ({}); cells that vanished meanwhile keep their last value",
+                    settings.topic(),
+                    e.toString());
+        }
     }
 
     private void pollGuarded() {

@@ -123,7 +123,7 @@ public final class ResumePointStore {
     }
 
     /** The operator's {@code KAFKA_*} settings (security, bootstrap) for a group-less read_committed reader. */
-    static Properties consumerProperties(Properties kafka) {
+    public static Properties consumerProperties(Properties kafka) {
         Properties props = new Properties();
         for (String name : kafka.stringPropertyNames()) {
             if (ConsumerConfig.configNames().contains(name)) {

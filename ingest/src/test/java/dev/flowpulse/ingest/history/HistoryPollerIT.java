@@ -131,8 +131,9 @@ class HistoryPollerIT {
                     Clock.systemUTC(),
                     RandomGenerator.getDefault());
             String workspace = "127.0.0.1:" + simulator.apiUrl().getPort();
-            HistoryPoller poller =
-                    new HistoryPoller(client, producer, settings, workspace, Clock.systemUTC(), registry);
+            HistoryPoller poller = new HistoryPoller(
+                    client, broker.clientProperties(), producer, settings, workspace, Clock.systemUTC(), registry);
+            poller.loadPublished();
 
             // Half of the events: runs are mid-flight (Pending, Running, ...).
             simulator.publish(events.subList(0, events.size() / 2));
@@ -142,8 +143,13 @@ class HistoryPollerIT {
                     PrefectRestClient.FLOW_RUNS_HISTORY, "/flow_runs/history", poller.request(Instant.now()));
             assertThat(first).isEqualTo(expected(answer1, workspace)).isNotEmpty();
 
-            // The rest: runs finish, mid-flight cells vanish.
+            // The rest, while ingest is restarted: runs finish, mid-flight cells vanish.
             simulator.publish(events.subList(events.size() / 2, events.size()));
+            SimpleMeterRegistry restarted = new SimpleMeterRegistry();
+            poller = new HistoryPoller(
+                    client, broker.clientProperties(), producer, settings, workspace, Clock.systemUTC(), restarted);
+            poller.loadPublished();
+            registry = restarted;
             assertThat(poller.poll()).isTrue();
             JsonNode answer2 = client.post(
                     PrefectRestClient.FLOW_RUNS_HISTORY, "/flow_runs/history", poller.request(Instant.now()));
