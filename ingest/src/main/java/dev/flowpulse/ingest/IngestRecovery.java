@@ -64,6 +64,7 @@ final class IngestRecovery implements AutoCloseable {
     private final PrefectRestClient rest;
     private final ScheduledExecutorService committer;
     private volatile boolean loaded;
+    private volatile String startFailure;
     private boolean closed;
     private volatile ResumeTracker tracker;
     private volatile RecoveryCoordinator coordinator;
@@ -108,10 +109,24 @@ final class IngestRecovery implements AutoCloseable {
             MeterRegistry registry,
             Clock clock) {
         IngestRecovery recovery = new IngestRecovery(config, publisher, metrics, registry, clock);
-        Thread starter = new Thread(recovery::startUp, "ingest-start");
+        Thread starter = new Thread(recovery::startUpGuarded, "ingest-start");
         starter.setDaemon(true);
         starter.start();
         return recovery;
+    }
+
+    private void startUpGuarded() {
+        try {
+            startUp();
+        } catch (RuntimeException e) {
+            startFailure = e.getClass().getSimpleName();
+            log.error("Ingest failed to start", e);
+        }
+    }
+
+    /** Why start-up failed (the health check reports it), or null. */
+    String startFailure() {
+        return startFailure;
     }
 
     private void startUp() {

@@ -65,6 +65,9 @@ public final class IngestService implements AutoCloseable {
         if (closed) {
             return MetricsHttpServer.Health.unhealthy("ingest is stopped");
         }
+        if (s == null && recovery != null && recovery.startFailure() != null) {
+            return MetricsHttpServer.Health.unhealthy("ingest failed to start: " + recovery.startFailure());
+        }
         if (s == null) {
             return recovery == null
                     ? MetricsHttpServer.Health.unhealthy("ingest is not started")
