@@ -3,6 +3,9 @@ package dev.flowpulse.ingest;
 import dev.flowpulse.contract.EnvReader;
 import dev.flowpulse.contract.Secret;
 import dev.flowpulse.contract.Topics;
+import dev.flowpulse.ingest.gap.RecoverySettings;
+import dev.flowpulse.ingest.history.HistorySettings;
+import dev.flowpulse.ingest.rest.RestSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -35,6 +38,9 @@ import java.util.regex.Pattern;
  * @param topics        topic names ({@code FLOWPULSE_TOPIC_*})
  * @param httpHost      {@code FLOWPULSE_INGEST_HTTP_HOST}, default {@code 0.0.0.0}
  * @param httpPort      {@code FLOWPULSE_INGEST_HTTP_PORT}, default 9401 (0 = any free port)
+ * @param rest          REST client settings ({@code FLOWPULSE_INGEST_REST_*})
+ * @param recovery      resume point and gap filling ({@code FLOWPULSE_INGEST_*}, {@code FLOWPULSE_TOPIC_INGEST_CURSOR})
+ * @param history       the {@code /flow_runs/history} poll ({@code FLOWPULSE_HISTORY_*})
  */
 public record IngestConfig(
         URI apiUrl,
@@ -50,7 +56,10 @@ public record IngestConfig(
         Properties kafka,
         Topics topics,
         String httpHost,
-        int httpPort) {
+        int httpPort,
+        RestSettings rest,
+        RecoverySettings recovery,
+        HistorySettings history) {
 
     public static final String DEFAULT_CLOUD_API_URL = "https://api.prefect.cloud/api";
     public static final Duration DEFAULT_LOOKBACK = Duration.ofMinutes(15);
@@ -73,6 +82,9 @@ public record IngestConfig(
         kafka = copyOf(Objects.requireNonNull(kafka, "kafka"));
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(httpHost, "httpHost");
+        Objects.requireNonNull(rest, "rest");
+        Objects.requireNonNull(recovery, "recovery");
+        Objects.requireNonNull(history, "history");
     }
 
     /** Reads the configuration; throws one {@link dev.flowpulse.contract.ConfigException} listing every problem. */
@@ -105,6 +117,9 @@ public record IngestConfig(
         if (httpPort > 65535) {
             reader.problem("FLOWPULSE_INGEST_HTTP_PORT must be <= 65535, got " + httpPort);
         }
+        RestSettings rest = RestSettings.fromEnv(reader);
+        RecoverySettings recovery = RecoverySettings.fromEnv(reader);
+        HistorySettings history = HistorySettings.fromEnv(reader);
         reader.check();
         return new IngestConfig(
                 apiUrl,
@@ -120,7 +135,10 @@ public record IngestConfig(
                 EnvReader.kafkaProperties(env),
                 topics,
                 httpHost,
-                httpPort);
+                httpPort,
+                rest,
+                recovery,
+                history);
     }
 
     /** Prefect Cloud mode, decided like the Python client: the API URL starts with the Cloud API URL. */
@@ -155,7 +173,31 @@ public record IngestConfig(
                 + ", workspace=" + workspace + ", backfill=" + backfill + ", lookback=" + lookback
                 + ", reconnectMin=" + reconnectMin + ", reconnectMax=" + reconnectMax
                 + ", pingInterval=" + pingInterval + ", kafkaKeys=" + new TreeSet<>(kafka.stringPropertyNames())
-                + ", topics=" + topics + ", httpHost=" + httpHost + ", httpPort=" + httpPort + "]";
+                + ", topics=" + topics + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", rest=" + rest
+                + ", recovery=" + recovery + ", history=" + history + "]";
+    }
+
+    /**
+     * {@code PREFECT_API_URL} without any {@code user:pass@}: what is connected to, logged and shown
+     * on {@code /health}. Credentials belong in {@code PREFECT_API_AUTH_STRING} / {@code PREFECT_API_KEY};
+     * user info in the URL is never sent.
+     */
+    public URI apiUrlWithoutCredentials() {
+        if (apiUrl.getRawUserInfo() == null) {
+            return apiUrl;
+        }
+        try {
+            return new URI(
+                    apiUrl.getScheme(),
+                    null,
+                    apiUrl.getHost(),
+                    apiUrl.getPort(),
+                    apiUrl.getPath(),
+                    apiUrl.getQuery(),
+                    apiUrl.getFragment());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("PREFECT_API_URL cannot be rebuilt without its user info", e);
+        }
     }
 
     /** A URL may carry {@code user:pass@}; never print it. */

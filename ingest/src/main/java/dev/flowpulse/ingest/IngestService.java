@@ -35,7 +35,7 @@ public final class IngestService implements AutoCloseable {
     private final Clock clock;
     private RawEventPublisher publisher;
     private KafkaClientMetrics producerMetrics;
-    private volatile EventSubscriber subscriber;
+    private volatile IngestRecovery recovery;
     private volatile boolean closed;
 
     public IngestService(IngestConfig config, MeterRegistry registry) {
@@ -50,25 +50,28 @@ public final class IngestService implements AutoCloseable {
     }
 
     public synchronized void start() {
-        if (subscriber != null || closed) {
+        if (recovery != null || closed) {
             throw new IllegalStateException(closed ? "ingest service is closed" : "ingest service already started");
         }
         log.info("Starting ingest: {}", config);
         publisher = RawEventPublisher.create(config.kafka(), config.topics(), config.workspace());
         producerMetrics = new KafkaClientMetrics(publisher.producer());
         producerMetrics.bindTo(registry);
-        EventSubscriber s = new EventSubscriber(config, publisher, metrics, clock);
-        s.start();
-        subscriber = s;
+        recovery = IngestRecovery.start(config, publisher, metrics, registry, clock);
     }
 
     public MetricsHttpServer.Health health() {
-        EventSubscriber s = subscriber;
+        EventSubscriber s = recovery == null ? null : recovery.subscriber();
         if (closed) {
             return MetricsHttpServer.Health.unhealthy("ingest is stopped");
         }
+        if (s == null && recovery != null && recovery.startFailure() != null) {
+            return MetricsHttpServer.Health.unhealthy("ingest failed to start: " + recovery.startFailure());
+        }
         if (s == null) {
-            return MetricsHttpServer.Health.unhealthy("ingest is not started");
+            return recovery == null
+                    ? MetricsHttpServer.Health.unhealthy("ingest is not started")
+                    : MetricsHttpServer.Health.unhealthy("reading the resume point from Kafka");
         }
         if (!s.everSubscribed()) {
             return MetricsHttpServer.Health.unhealthy(
@@ -91,8 +94,8 @@ public final class IngestService implements AutoCloseable {
             return;
         }
         closed = true;
-        if (subscriber != null) {
-            subscriber.close();
+        if (recovery != null) {
+            recovery.close(); // stops the subscriber, then writes the final resume point
         }
         if (publisher != null) {
             publisher.close(Duration.ofSeconds(5));

@@ -27,7 +27,8 @@ public record PrefectEndpoints(URI apiUrl, Secret apiKey, Secret authString) {
     }
 
     public static PrefectEndpoints of(IngestConfig config) {
-        return new PrefectEndpoints(config.apiUrl(), config.apiKey(), config.authString());
+        // user:pass@ in the URL is never used: it would be logged, shown on /health and sent around.
+        return new PrefectEndpoints(config.apiUrlWithoutCredentials(), config.apiKey(), config.authString());
     }
 
     /** {@code http→ws}, {@code https→wss}, trailing {@code /} stripped, then {@code /events/out}. */

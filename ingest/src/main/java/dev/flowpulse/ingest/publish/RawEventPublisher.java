@@ -35,6 +35,16 @@ import org.slf4j.LoggerFactory;
 public final class RawEventPublisher implements AutoCloseable {
 
     public static final String SOURCE = "websocket";
+    /** Header {@code true} on an event whose state message and payload texts were cut to fit a Kafka record. */
+    public static final String TRUNCATED_HEADER = "flowpulse.truncated";
+    /** Room left in a record for the key, headers and batch overhead. */
+    static final int RECORD_OVERHEAD = 64 * 1024;
+
+    static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+
+    /** Source header of events recovered through {@code /api/events/filter}. */
+    public static final String SOURCE_EVENTS_FILTER = "events-filter";
+
     public static final String DEAD_LETTER_STAGE = "ingest";
 
     private static final Logger log = LoggerFactory.getLogger(RawEventPublisher.class);
@@ -43,8 +53,16 @@ public final class RawEventPublisher implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final Topics topics;
     private final String workspace;
+    private final int maxValueBytes;
+    private volatile PublishObserver observer = PublishObserver.NONE;
 
     public RawEventPublisher(Producer<String, byte[]> producer, Topics topics, String workspace) {
+        this(producer, topics, workspace, DEFAULT_MAX_REQUEST_SIZE - RECORD_OVERHEAD);
+    }
+
+    /** @param maxValueBytes larger event values are truncated ({@link OversizeEvents}) and marked {@value #TRUNCATED_HEADER} */
+    public RawEventPublisher(Producer<String, byte[]> producer, Topics topics, String workspace, int maxValueBytes) {
+        this.maxValueBytes = maxValueBytes;
         this.producer = Objects.requireNonNull(producer, "producer");
         this.topics = Objects.requireNonNull(topics, "topics");
         this.workspace = Objects.requireNonNull(workspace, "workspace");
@@ -53,7 +71,10 @@ public final class RawEventPublisher implements AutoCloseable {
     /** A publisher over a new {@link KafkaProducer} built from the operator's {@code KAFKA_*} properties. */
     public static RawEventPublisher create(Properties operatorProperties, Topics topics, String workspace) {
         warnAboutOverrides(operatorProperties);
-        return new RawEventPublisher(new KafkaProducer<>(producerProperties(operatorProperties)), topics, workspace);
+        Properties props = producerProperties(operatorProperties);
+        int maxRequest = parseOr(props.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), DEFAULT_MAX_REQUEST_SIZE);
+        return new RawEventPublisher(
+                new KafkaProducer<>(props), topics, workspace, Math.max(RECORD_OVERHEAD, maxRequest - RECORD_OVERHEAD));
     }
 
     /**
@@ -77,16 +98,36 @@ public final class RawEventPublisher implements AutoCloseable {
         return props;
     }
 
-    /** Sends one event to the raw topic; {@code callback} sees the outcome. */
+    /** Every raw event's outcome goes to {@code observer} from now on (the resume tracker). */
+    public void observe(PublishObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
+    }
+
+    /** Sends one event to the raw topic with {@code flowpulse.source=websocket}; {@code callback} sees the outcome. */
     public void publish(RawEvent event, Callback callback) {
+        publish(event, SOURCE, callback);
+    }
+
+    /** Sends one event to the raw topic with the given {@code flowpulse.source}; {@code callback} sees the outcome. */
+    public void publish(RawEvent event, String source, Callback callback) {
+        PublishObserver watching = observer;
+        watching.sent(event);
+        Callback observed = (metadata, error) -> {
+            if (error == null) {
+                watching.acknowledged(event);
+            } else {
+                watching.failed(event, SendErrors.isPermanent(error));
+            }
+            callback.onCompletion(metadata, error);
+        };
         ProducerRecord<String, byte[]> record;
         try {
-            record = rawRecord(event);
+            record = rawRecord(event, source);
         } catch (JsonProcessingException e) {
-            callback.onCompletion(null, e);
+            observed.onCompletion(null, e);
             return;
         }
-        send(record, callback);
+        send(record, observed);
     }
 
     /** Sends the original frame to the dead-letter topic with {@code reason} and {@code detail} in headers. */
@@ -96,11 +137,30 @@ public final class RawEventPublisher implements AutoCloseable {
     }
 
     ProducerRecord<String, byte[]> rawRecord(RawEvent event) throws JsonProcessingException {
+        return rawRecord(event, SOURCE);
+    }
+
+    ProducerRecord<String, byte[]> rawRecord(RawEvent event, String source) throws JsonProcessingException {
         RecordHeaders headers = new RecordHeaders();
-        DeadLetters.put(headers, HeaderNames.SOURCE, SOURCE);
+        DeadLetters.put(headers, HeaderNames.SOURCE, source);
         DeadLetters.put(headers, HeaderNames.WORKSPACE, workspace);
         DeadLetters.put(headers, HeaderNames.EVENT_ID, event.id());
         byte[] value = Json.prefect().writeValueAsBytes(event.event());
+        if (value.length > maxValueBytes) {
+            var truncated = OversizeEvents.truncate(event.event(), maxValueBytes);
+            if (truncated.isPresent()) {
+                log.warn(
+                        "Event {} of flow run {} is {} bytes, above the {} a record allows: state message and"
+                                + " payload texts truncated ({}=true)",
+                        event.id(),
+                        event.flowRunId(),
+                        value.length,
+                        maxValueBytes,
+                        TRUNCATED_HEADER);
+                value = Json.prefect().writeValueAsBytes(truncated.get());
+                DeadLetters.put(headers, TRUNCATED_HEADER, "true");
+            }
+        }
         return new ProducerRecord<>(
                 topics.rawEvents(), null, event.occurred().toEpochMilli(), event.flowRunId(), value, headers);
     }
@@ -139,6 +199,14 @@ public final class RawEventPublisher implements AutoCloseable {
                 && !"all".equalsIgnoreCase(acks.toString().trim())
                 && !"-1".equals(acks.toString().trim())) {
             log.warn("Ignoring KAFKA_ACKS={}: ingest always produces with acks=all", acks);
+        }
+    }
+
+    private static int parseOr(String value, int fallback) {
+        try {
+            return value == null ? fallback : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.flowpulse.ingest.websocket;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.contract.FlowRunEventParser;
 import dev.flowpulse.ingest.IngestMetrics;
 import dev.flowpulse.ingest.prefect.ServerMessage;
@@ -7,6 +8,7 @@ import dev.flowpulse.ingest.publish.RawEvent;
 import dev.flowpulse.ingest.publish.RawEventPublisher;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -33,6 +35,7 @@ public final class EventFrameHandler {
     private final EventCursor cursor;
     private final IngestMetrics metrics;
     private final Runnable resubscribe;
+    private volatile Consumer<ObjectNode> delivered = event -> {};
 
     /**
      * @param resubscribe called (on the producer's I/O thread) after a send failed and the cursor
@@ -49,6 +52,11 @@ public final class EventFrameHandler {
         this.cursor = Objects.requireNonNull(cursor, "cursor");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.resubscribe = Objects.requireNonNull(resubscribe, "resubscribe");
+    }
+
+    /** {@code listener} sees every event message before it is checked or deduplicated (gap and drop detection). */
+    public void onDelivered(Consumer<ObjectNode> listener) {
+        this.delivered = Objects.requireNonNull(listener, "listener");
     }
 
     public void handle(String frame) {
@@ -69,6 +77,7 @@ public final class EventFrameHandler {
     }
 
     private void handleEvent(ServerMessage.Event message, String frame) {
+        delivered.accept(message.event());
         RawEvent.Inspection inspection = RawEvent.inspect(message.event());
         if (inspection instanceof RawEvent.Publishable publishable) {
             publish(publishable.event(), frame);

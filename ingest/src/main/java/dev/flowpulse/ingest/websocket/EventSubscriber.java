@@ -60,6 +60,7 @@ public final class EventSubscriber implements AutoCloseable {
     private final EventFrameHandler handler;
     private final HttpClient client;
     private final ExecutorService frames;
+    private final SubscriptionListener listener;
     private final Thread loop;
     private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -70,6 +71,30 @@ public final class EventSubscriber implements AutoCloseable {
     private volatile Instant disconnectedSince;
 
     public EventSubscriber(IngestConfig config, RawEventPublisher publisher, IngestMetrics metrics, Clock clock) {
+        this(
+                config,
+                publisher,
+                metrics,
+                clock,
+                new RecentEventIds(RECENT_IDS_TTL, RECENT_IDS_MAX, clock),
+                clock.instant().minus(config.lookback()),
+                SubscriptionListener.NONE);
+    }
+
+    /**
+     * @param recentIds shared with gap filling, so an event is published once whichever path sees it first
+     * @param since     where the first subscription starts (the stored resume point, or now − lookback)
+     * @param listener  told about every connection and delivered event
+     */
+    public EventSubscriber(
+            IngestConfig config,
+            RawEventPublisher publisher,
+            IngestMetrics metrics,
+            Clock clock,
+            RecentEventIds recentIds,
+            Instant since,
+            SubscriptionListener listener) {
+        this.listener = listener;
         this.endpoints = PrefectEndpoints.of(config);
         this.url = endpoints.eventsOutUrl();
         this.backfill = config.backfill();
@@ -78,13 +103,9 @@ public final class EventSubscriber implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.backoff = new Backoff(config.reconnectMin(), config.reconnectMax(), RandomGenerator.getDefault());
-        this.cursor = new EventCursor(clock.instant().minus(config.lookback()));
-        this.handler = new EventFrameHandler(
-                publisher,
-                new RecentEventIds(RECENT_IDS_TTL, RECENT_IDS_MAX, clock),
-                cursor,
-                metrics,
-                this::resubscribe);
+        this.cursor = new EventCursor(since);
+        this.handler = new EventFrameHandler(publisher, recentIds, cursor, metrics, this::resubscribe);
+        this.handler.onDelivered(listener::delivered);
         this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
         this.frames = Executors.newSingleThreadExecutor(daemon("ingest-frames"));
         this.loop = daemon("ingest-websocket").newThread(this::reconnectLoop);
@@ -135,7 +156,9 @@ public final class EventSubscriber implements AutoCloseable {
 
     private void reconnectLoop() {
         while (running) {
-            Connection connection = new Connection(this, cursor.since());
+            Instant since = cursor.since();
+            listener.connecting(since);
+            Connection connection = new Connection(this, since);
             current = connection;
             ConnectionEnd end = connection.run();
             current = null;
@@ -216,6 +239,7 @@ public final class EventSubscriber implements AutoCloseable {
         everSubscribed = true;
         subscribed = true;
         log.info("Subscribed to Prefect events at {} (since {})", url, connection.since());
+        listener.subscribed(connection.since(), clock.instant());
     }
 
     private synchronized void markDisconnected(Connection connection) {
