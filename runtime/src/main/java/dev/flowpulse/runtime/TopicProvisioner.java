@@ -2,10 +2,10 @@ package dev.flowpulse.runtime;
 
 import dev.flowpulse.contract.EnvReader;
 import dev.flowpulse.contract.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -58,18 +58,16 @@ public final class TopicProvisioner {
         return Service.of("topics", () -> ensure(settings, topics, adminProps), () -> {});
     }
 
-    /** What to create: one entry per topic. */
+    /**
+     * What to create: one entry per topic, with the configs its {@link dev.flowpulse.contract.TopicDescriptor}
+     * requires (cleanup policy, retention, segment bounds of the tables), the raw topic kept for
+     * {@code rawRetentionMs}.
+     */
     public static List<NewTopic> plan(Topics topics, int partitions, short replication, long rawRetentionMs) {
         List<NewTopic> plan = new ArrayList<>();
-        for (String name : topics.all()) {
-            Map<String, String> configs = new HashMap<>();
-            if (topics.compacted().contains(name)) {
-                configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-            } else {
-                configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
-                configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(rawRetentionMs));
-            }
-            plan.add(new NewTopic(name, partitions, replication).configs(configs));
+        for (var descriptor : topics.descriptors(Duration.ofMillis(rawRetentionMs))) {
+            plan.add(new NewTopic(descriptor.name(), partitions, replication)
+                    .configs(new HashMap<>(descriptor.configs())));
         }
         return plan;
     }
