@@ -207,7 +207,7 @@ class PrefectFaultsIT {
     }
 
     @Test
-    void shouldReceiveOnlyWhatTheServersBackfillDepthAllows() throws Exception {
+    void shouldRecoverWhatLiesBeyondTheServersBackfillDepthThroughEventsFilter() throws Exception {
         simulator(PrefectSimulator.builder().authString(AUTH_STRING).backfillWindow(Duration.ofMinutes(20)));
         Instant now = Instant.now();
         List<ObjectNode> tooOld =
@@ -216,11 +216,18 @@ class PrefectFaultsIT {
         simulator.publish(tooOld);
         simulator.publish(recent);
 
-        service(Map.of("FLOWPULSE_INGEST_LOOKBACK", "60m")); // asks for more than the server gives
+        service(Map.of("FLOWPULSE_INGEST_LOOKBACK", "60m")); // asks for more than the websocket gives
 
-        awaitExactlyOnce(ids(recent));
-        // The backfill is ascending: anything older would have come, and been counted, first.
+        Set<String> all = new java.util.HashSet<>(ids(tooOld));
+        all.addAll(ids(recent));
+        awaitExactlyOnce(all);
+        // The websocket's backfill stops at the server's depth (ascending: anything older would
+        // have come first); what lies beyond it came from /api/events/filter.
         assertThat(counter("flowpulse.ingest.messages.received")).isEqualTo(1 + recent.size());
+        assertThat(registry.find("flowpulse.ingest.gap.fill.events").counters().stream()
+                        .mapToDouble(c -> c.count())
+                        .sum())
+                .isGreaterThanOrEqualTo(tooOld.size());
     }
 
     @Test
