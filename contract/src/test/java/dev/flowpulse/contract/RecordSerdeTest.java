@@ -38,7 +38,8 @@ class RecordSerdeTest {
                         .deserialize("t", JsonSerde.of(FlowRunTransition.class).serialize("t", t)))
                 .isEqualTo(t);
 
-        WindowStats stats = WindowStats.empty().plusState(t.event()).plusFinish(finished(t.event(), 152.441382));
+        WindowStats stats =
+                WindowStats.empty().plusState(t.event()).plusFinish(WindowStatsTest.finished(t.event(), 152.441382));
         WindowStats back = JsonSerde.of(WindowStats.class)
                 .deserialize("t", JsonSerde.of(WindowStats.class).serialize("t", stats));
         assertThat(back).isEqualTo(stats);
@@ -61,13 +62,13 @@ class RecordSerdeTest {
     void shouldComputeFailureRatioFromFailedAndCrashedOnly() {
         FlowRunEvent done = completed();
         WindowStats stats = WindowStats.empty();
-        stats = stats.plusState(done).plusFinish(finished(done, 10));
+        stats = stats.plusState(done).plusFinish(WindowStatsTest.finished(done, 10));
         FlowRunEvent failed = withType(done, StateType.FAILED);
-        stats = stats.plusState(failed).plusFinish(finished(failed, 20));
+        stats = stats.plusState(failed).plusFinish(WindowStatsTest.finished(failed, 20));
         FlowRunEvent crashed = withType(done, StateType.CRASHED);
-        stats = stats.plusState(crashed).plusFinish(finished(crashed, 30));
+        stats = stats.plusState(crashed).plusFinish(WindowStatsTest.finished(crashed, 30));
         FlowRunEvent cancelled = withType(done, StateType.CANCELLED);
-        stats = stats.plusState(cancelled).plusFinish(finished(cancelled, 40));
+        stats = stats.plusState(cancelled).plusFinish(WindowStatsTest.finished(cancelled, 40));
         stats = stats.plusState(withType(done, StateType.RUNNING));
 
         assertThat(stats.finishedTotal()).isEqualTo(4);
@@ -105,22 +106,5 @@ class RecordSerdeTest {
                 e.workQueue(),
                 e.workPool(),
                 e.tags());
-    }
-
-    private static FinishedFlowRun finished(FlowRunEvent terminal, double seconds) {
-        return new FinishedFlowRun(
-                terminal.workspace(),
-                terminal.flowRunId(),
-                terminal.flowRunName(),
-                terminal.flow(),
-                terminal.deployment(),
-                terminal.workPool(),
-                terminal.tags(),
-                terminal.stateType(),
-                terminal.stateName(),
-                terminal.occurred().minusSeconds((long) seconds),
-                terminal.occurred(),
-                seconds,
-                terminal.runCount());
     }
 }

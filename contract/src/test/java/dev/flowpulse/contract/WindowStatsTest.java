@@ -12,7 +12,8 @@ class WindowStatsTest {
         return ((ParsedEvent.StateChange) FlowRunEventParser.parse(PrefectSamples.event(stateName), "ws")).event();
     }
 
-    private static FinishedFlowRun finished(FlowRunEvent terminal, double seconds) {
+    /** A finished run of {@code terminal}'s run that spent {@code seconds} RUNNING (shared with other contract tests). */
+    static FinishedFlowRun finished(FlowRunEvent terminal, double seconds) {
         return new FinishedFlowRun(
                 terminal.workspace(),
                 terminal.flowRunId(),
