@@ -33,6 +33,15 @@ public record DurationHistogram(long count, double sumSeconds, long[] counts) {
         return new DurationHistogram(count + 1, sumSeconds + seconds, next);
     }
 
+    /** The sum of two histograms (same fixed bounds). */
+    public DurationHistogram plus(DurationHistogram other) {
+        long[] next = counts.clone();
+        for (int i = 0; i < next.length; i++) {
+            next[i] += other.counts[i];
+        }
+        return new DurationHistogram(count + other.count, sumSeconds + other.sumSeconds, next);
+    }
+
     /** Written to JSON so consumers need no out-of-band knowledge of the bucket layout. */
     @JsonProperty(value = "bounds_seconds", access = JsonProperty.Access.READ_ONLY)
     public List<Double> bounds() {

@@ -1,5 +1,6 @@
 package dev.flowpulse.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -52,7 +53,17 @@ public record FlowRunEvent(
         tags = tags == null ? List.of() : List.copyOf(tags);
     }
 
+    @JsonIgnore
     public boolean isTerminal() {
         return stateType.isTerminal();
+    }
+
+    /**
+     * An entry into RUNNING that is a retry: {@code run_count} above 1 counts a new attempt, and only
+     * a resume from PAUSED enters RUNNING without incrementing it (reference §1.3).
+     */
+    @JsonIgnore
+    public boolean isRetry() {
+        return stateType == StateType.RUNNING && runCount > 1 && previousType != StateType.PAUSED;
     }
 }

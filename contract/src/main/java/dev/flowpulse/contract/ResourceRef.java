@@ -1,5 +1,7 @@
 package dev.flowpulse.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * A related Prefect resource as named in an event: its id (the part after {@code prefect.<kind>.})
  * and its display name. {@link #NONE} stands for "the run has none" so labels are empty strings,
@@ -14,6 +16,7 @@ public record ResourceRef(String id, String name) {
         name = name == null ? "" : name;
     }
 
+    @JsonIgnore
     public boolean isPresent() {
         return !id.isEmpty();
     }

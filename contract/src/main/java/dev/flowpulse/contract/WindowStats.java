@@ -5,48 +5,121 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Aggregate of the state changes and finished runs of one group in one event-time window (the
- * window is in the key). Immutable; {@link #plusState} folds in one distinct state entry,
- * {@link #plusFinish} one finished run. The two arrive separately because a run's finish may be
- * published later than its terminal transition (held back until the run's history is complete);
- * a finish still falls in the window of its terminal state's {@code occurred}.
+ * Aggregate of the state entries and finishes of one group in one event-time window (the window
+ * is in the {@link WindowKey}). Immutable; {@link #plusState} folds in one distinct state entry,
+ * {@link #plusFinish} one finish, {@link #plus} merges two windows (hopping windows are sums of
+ * their tumbling slices). A finish falls in the window of its terminal state's {@code occurred},
+ * also when it is published later.
  *
- * @param stateCounts    distinct state entries by state type
- * @param finishedCounts runs that finished in the window, by terminal state type (each run once)
- * @param durations      time spent RUNNING by the runs that finished in the window
+ * @param stateCounts          distinct state entries by state type
+ * @param stateNameCounts      distinct state entries by state name ({@code Late}, {@code AwaitingRetry}, ...)
+ * @param finishedCounts       finishes by terminal state type
+ * @param retries              entries into RUNNING that are retries: {@code run_count > 1}, not a resume from PAUSED
+ * @param durations            known durations ({@code total_run_time}) of the finishes
+ * @param minDurationSeconds   shortest known duration, null when none
+ * @param maxDurationSeconds   longest known duration, null when none
+ * @param unknownDurationCount finishes whose duration is unknown (not in {@code durations})
+ * @param closed               true on the final result (emitted once, when the window closed), false on updates
  */
 public record WindowStats(
         Map<String, Long> stateCounts,
+        Map<String, Long> stateNameCounts,
         Map<String, Long> finishedCounts,
+        long retries,
         DurationHistogram durations,
-        double maxDurationSeconds) {
+        Double minDurationSeconds,
+        Double maxDurationSeconds,
+        long unknownDurationCount,
+        boolean closed) {
 
     public WindowStats {
         stateCounts = stateCounts == null ? Map.of() : Map.copyOf(stateCounts);
+        stateNameCounts = stateNameCounts == null ? Map.of() : Map.copyOf(stateNameCounts);
         finishedCounts = finishedCounts == null ? Map.of() : Map.copyOf(finishedCounts);
         durations = durations == null ? DurationHistogram.empty() : durations;
     }
 
     public static WindowStats empty() {
-        return new WindowStats(Map.of(), Map.of(), DurationHistogram.empty(), 0.0);
+        return new WindowStats(Map.of(), Map.of(), Map.of(), 0, DurationHistogram.empty(), null, null, 0, false);
+    }
+
+    /** Counts one distinct state entry of a run. */
+    public WindowStats plusState(FlowRunEvent event) {
+        return plusState(event.stateType(), event.stateName(), event.isRetry());
+    }
+
+    /** Counts one finish. */
+    public WindowStats plusFinish(FinishedFlowRun finish) {
+        return plusFinish(finish.stateType(), finish.totalRunTimeSeconds());
     }
 
     /** Counts one distinct state entry of a run (a transition), finishing or not. */
-    public WindowStats plusState(FlowRunEvent event) {
-        Map<String, Long> states = new TreeMap<>(stateCounts);
-        states.merge(event.stateType().name(), 1L, Long::sum);
-        return new WindowStats(states, finishedCounts, durations, maxDurationSeconds);
+    public WindowStats plusState(StateType type, String name, boolean retry) {
+        return new WindowStats(
+                increment(stateCounts, type.name()),
+                increment(stateNameCounts, name),
+                finishedCounts,
+                retries + (retry ? 1 : 0),
+                durations,
+                minDurationSeconds,
+                maxDurationSeconds,
+                unknownDurationCount,
+                closed);
     }
 
-    /** Counts one finished run (published once per run) with its time spent RUNNING. */
-    public WindowStats plusFinish(FinishedFlowRun run) {
-        return plusFinished(run.stateType(), run.totalRunTimeSeconds());
+    /** Counts one finish with its duration; {@code seconds} null means unknown: counted apart. */
+    public WindowStats plusFinish(StateType terminal, Double seconds) {
+        Map<String, Long> finished = increment(finishedCounts, terminal.name());
+        if (seconds == null) {
+            return new WindowStats(
+                    stateCounts,
+                    stateNameCounts,
+                    finished,
+                    retries,
+                    durations,
+                    minDurationSeconds,
+                    maxDurationSeconds,
+                    unknownDurationCount + 1,
+                    closed);
+        }
+        return new WindowStats(
+                stateCounts,
+                stateNameCounts,
+                finished,
+                retries,
+                durations.plus(seconds),
+                min(minDurationSeconds, seconds),
+                max(maxDurationSeconds, seconds),
+                unknownDurationCount,
+                closed);
     }
 
-    private WindowStats plusFinished(StateType terminal, double seconds) {
-        Map<String, Long> finished = new TreeMap<>(finishedCounts);
-        finished.merge(terminal.name(), 1L, Long::sum);
-        return new WindowStats(stateCounts, finished, durations.plus(seconds), Math.max(maxDurationSeconds, seconds));
+    /** The sum of two windows of the same group (a hopping window from its slices). */
+    public WindowStats plus(WindowStats other) {
+        return new WindowStats(
+                sum(stateCounts, other.stateCounts),
+                sum(stateNameCounts, other.stateNameCounts),
+                sum(finishedCounts, other.finishedCounts),
+                retries + other.retries,
+                durations.plus(other.durations),
+                min(minDurationSeconds, other.minDurationSeconds),
+                max(maxDurationSeconds, other.maxDurationSeconds),
+                unknownDurationCount + other.unknownDurationCount,
+                closed);
+    }
+
+    /** This window as its final result. */
+    public WindowStats asClosed() {
+        return new WindowStats(
+                stateCounts,
+                stateNameCounts,
+                finishedCounts,
+                retries,
+                durations,
+                minDurationSeconds,
+                maxDurationSeconds,
+                unknownDurationCount,
+                true);
     }
 
     @JsonProperty(value = "finished_total", access = JsonProperty.Access.READ_ONLY)
@@ -65,5 +138,36 @@ public record WindowStats(
     public Double failureRatio() {
         long finished = finishedTotal();
         return finished == 0 ? null : (double) failedTotal() / finished;
+    }
+
+    @JsonProperty(value = "schema_version", access = JsonProperty.Access.READ_ONLY)
+    public int schemaVersion() {
+        return SchemaVersion.CURRENT;
+    }
+
+    private static Map<String, Long> increment(Map<String, Long> counts, String key) {
+        Map<String, Long> next = new TreeMap<>(counts);
+        next.merge(key, 1L, Long::sum);
+        return next;
+    }
+
+    private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> next = new TreeMap<>(a);
+        b.forEach((k, v) -> next.merge(k, v, Long::sum));
+        return next;
+    }
+
+    private static Double min(Double a, Double b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : Double.valueOf(Math.min(a, b));
+    }
+
+    private static Double max(Double a, Double b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : Double.valueOf(Math.max(a, b));
     }
 }

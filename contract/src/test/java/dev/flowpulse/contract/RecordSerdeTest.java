@@ -44,7 +44,14 @@ class RecordSerdeTest {
         assertThat(back).isEqualTo(stats);
         assertThat(back.failureRatio()).isEqualTo(0.0);
 
-        WindowKey key = new WindowKey("flow", Map.of("flow", "etl-orders"), Instant.parse("2026-05-04T09:05:00Z"), 300);
+        WindowKey key = new WindowKey(
+                "ws",
+                "flow",
+                Map.of("flow", "etl-orders"),
+                Instant.parse("2026-05-04T09:05:00Z"),
+                Instant.parse("2026-05-04T09:10:00Z"),
+                300,
+                300);
         assertThat(JsonSerde.of(WindowKey.class)
                         .deserialize("t", JsonSerde.of(WindowKey.class).serialize("t", key)))
                 .isEqualTo(key);

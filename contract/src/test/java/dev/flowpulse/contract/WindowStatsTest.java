@@ -51,5 +51,41 @@ class WindowStatsTest {
         assertThat(stats.failureRatio()).isEqualTo(0.5);
         assertThat(stats.maxDurationSeconds()).isEqualTo(513.6);
         assertThat(stats.durations().sumSeconds()).isEqualTo(152.441382 + 513.6);
+        assertThat(stats.minDurationSeconds()).isEqualTo(152.441382);
+    }
+
+    @Test
+    void shouldCountAnUnknownDurationApartFromTheHistogram() {
+        WindowStats stats =
+                WindowStats.empty().plusFinish(StateType.FAILED, null).plusFinish(StateType.COMPLETED, 10.0);
+
+        assertThat(stats.finishedTotal()).isEqualTo(2);
+        assertThat(stats.unknownDurationCount()).isEqualTo(1);
+        assertThat(stats.durations().count()).isEqualTo(1);
+        assertThat(stats.minDurationSeconds()).isEqualTo(10.0);
+        assertThat(stats.failureRatio()).isEqualTo(0.5);
+    }
+
+    @Test
+    void shouldSumSlicesIntoALargerWindow() {
+        WindowStats a = WindowStats.empty()
+                .plusState(StateType.RUNNING, "Retrying", true)
+                .plusFinish(StateType.FAILED, 5.0);
+        WindowStats b =
+                WindowStats.empty().plusFinish(StateType.COMPLETED, 50.0).plusFinish(StateType.CRASHED, null);
+
+        WindowStats sum = a.plus(b);
+
+        assertThat(sum.finishedCounts())
+                .containsEntry("FAILED", 1L)
+                .containsEntry("COMPLETED", 1L)
+                .containsEntry("CRASHED", 1L);
+        assertThat(sum.retries()).isEqualTo(1);
+        assertThat(sum.durations().count()).isEqualTo(2);
+        assertThat(sum.minDurationSeconds()).isEqualTo(5.0);
+        assertThat(sum.maxDurationSeconds()).isEqualTo(50.0);
+        assertThat(sum.unknownDurationCount()).isEqualTo(1);
+        assertThat(sum.failureRatio()).isEqualTo(2.0 / 3);
+        assertThat(a.plus(WindowStats.empty())).isEqualTo(a);
     }
 }

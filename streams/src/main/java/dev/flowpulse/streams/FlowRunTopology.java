@@ -4,9 +4,10 @@ import dev.flowpulse.contract.DurationHistogram;
 import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FinishedSeries;
 import dev.flowpulse.contract.FinishedTotal;
-import dev.flowpulse.contract.FlowRunEvent;
 import dev.flowpulse.contract.FlowRunTransition;
+import dev.flowpulse.contract.InProgressRun;
 import dev.flowpulse.contract.JsonSerde;
+import dev.flowpulse.contract.LateRecord;
 import dev.flowpulse.contract.SeriesLabels;
 import dev.flowpulse.contract.StateSeries;
 import dev.flowpulse.contract.StateTotal;
@@ -18,11 +19,13 @@ import dev.flowpulse.streams.parse.RawEventProcessor;
 import dev.flowpulse.streams.run.FlowRunStateProcessor;
 import dev.flowpulse.streams.run.RunHistory;
 import dev.flowpulse.streams.run.RunOutput;
+import dev.flowpulse.streams.window.WindowAggregator;
 import dev.flowpulse.streams.window.WindowContribution;
 import dev.flowpulse.streams.window.WindowGroup;
+import dev.flowpulse.streams.window.WindowOutput;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -39,15 +42,14 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Prefect flow-run events, partitioned by flow-run id, into distinct transitions, finished runs,
- * cumulative totals and event-time window statistics. See {@code streams/README.md} for the design.
+ * Prefect flow-run events, partitioned by flow-run id, into distinct transitions, finishes,
+ * cumulative totals, in-progress runs and event-time window statistics. See
+ * {@code streams/README.md} for the design.
  *
  * <p>Every processor, store and repartition topic has an explicit name (the constants below), so
  * a refactor cannot silently rename a changelog topic; built with the service's streams properties,
@@ -59,18 +61,19 @@ public final class FlowRunTopology implements Supplier<Topology> {
 
     // Stores (their changelog topics are <application.id>-<store>-changelog).
     public static final String FLOW_RUN_STATE_STORE = "flow-run-state";
-    /** Index of held-back finishes: flow-run id → wall-clock ms they became pending. */
-    public static final String PENDING_FINISHES_STORE = "pending-finishes";
+    /** Time-ordered index of the runs' settle, stuck and purge deadlines, plus the task's event time. */
+    public static final String RUN_TIMERS_STORE = "run-timers";
 
     public static final String STATE_TOTALS_STORE = "state-totals";
     public static final String FINISHED_TOTALS_STORE = "finished-totals";
-    public static final String FLOW_WINDOW_STATS_STORE = "flow-window-stats";
-    public static final String DEPLOYMENT_WINDOW_STATS_STORE = "deployment-window-stats";
+    /** Open windows, closed slices kept for hopping windows, hopping windows due, by window end. */
+    public static final String WINDOW_AGGREGATES_STORE = "window-aggregates";
+    /** Open windows changed since their last update, plus the window task's event time and close mark. */
+    public static final String WINDOW_UPDATES_DUE_STORE = "window-updates-due";
     // Repartitions (topics <application.id>-<name>-repartition).
     public static final String STATE_TOTALS_REPARTITION = "state-totals-by-series";
     public static final String FINISHED_TOTALS_REPARTITION = "finished-totals-by-series";
-    public static final String FLOW_WINDOW_REPARTITION = "window-stats-by-flow";
-    public static final String DEPLOYMENT_WINDOW_REPARTITION = "window-stats-by-deployment";
+    public static final String WINDOW_REPARTITION = "window-contributions-by-group";
     // Processors.
     static final String SOURCE = "read-raw-events";
     static final String PARSE = "parse-prefect-events";
@@ -79,16 +82,24 @@ public final class FlowRunTopology implements Supplier<Topology> {
     static final String STATE_CHANGE_BRANCH = ROUTE + "state-change";
     static final String TRACK_RUNS = "track-flow-run-state";
     static final String RUN_OUTPUT = "run-output-";
-    static final String FINISH_BRANCH = RUN_OUTPUT + "finish";
     static final String TRANSITION_BRANCH = RUN_OUTPUT + "transition";
+    static final String FINISH_BRANCH = RUN_OUTPUT + "finish";
+    static final String CURRENT_FINISH_BRANCH = RUN_OUTPUT + "current-finish";
+    static final String IN_PROGRESS_BRANCH = RUN_OUTPUT + "in-progress";
+    static final String AGGREGATE_WINDOWS = "aggregate-windows";
+    static final String WINDOW_OUTPUT = "window-output-";
+    static final String WINDOW_UPDATE_BRANCH = WINDOW_OUTPUT + "update";
+    static final String WINDOW_FINAL_BRANCH = WINDOW_OUTPUT + "final";
+    static final String WINDOW_LATE_BRANCH = WINDOW_OUTPUT + "late";
 
     private static final Serde<String> STRING = Serdes.String();
-    private static final Serde<FlowRunEvent> EVENT = JsonSerde.of(FlowRunEvent.class);
     private static final Serde<FlowRunTransition> TRANSITION = JsonSerde.of(FlowRunTransition.class);
     private static final Serde<FinishedFlowRun> FINISHED_RUN = JsonSerde.of(FinishedFlowRun.class);
     private static final Serde<StateSeries> STATE_SERIES = JsonSerde.of(StateSeries.class);
     private static final Serde<FinishedSeries> FINISHED_SERIES = JsonSerde.of(FinishedSeries.class);
+    private static final Serde<FinishedTotal> FINISHED_TOTAL = JsonSerde.of(FinishedTotal.class);
     private static final Serde<WindowGroup> WINDOW_GROUP = JsonSerde.of(WindowGroup.class);
+    private static final Serde<WindowKey> WINDOW_KEY = JsonSerde.of(WindowKey.class);
     private static final Serde<WindowStats> WINDOW_STATS = JsonSerde.of(WindowStats.class);
     private static final Serde<WindowContribution> CONTRIBUTION = JsonSerde.of(WindowContribution.class);
 
@@ -114,8 +125,15 @@ public final class FlowRunTopology implements Supplier<Topology> {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(FLOW_RUN_STATE_STORE), STRING, JsonSerde.of(RunHistory.class)));
+        // Cached: the event time is rewritten on most records; the changelog sees it once per commit.
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_TIMERS_STORE), STRING, STRING)
+                        .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(PENDING_FINISHES_STORE), STRING, Serdes.Long()));
+                Stores.persistentKeyValueStore(WINDOW_AGGREGATES_STORE), STRING, WINDOW_STATS));
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_UPDATES_DUE_STORE), STRING, STRING)
+                        .withCachingEnabled());
 
         // Parse: state changes go on in event time; rejects go to the dead-letter topic as they came.
         Map<String, KStream<String, ParseResult>> routes = builder.stream(
@@ -131,45 +149,39 @@ public final class FlowRunTopology implements Supplier<Topology> {
                         topics.deadLetters(),
                         Produced.with(STRING, Serdes.ByteArray()).withName("write-dead-letters"));
 
-        // Per run: drop redeliveries, order by occurred, replay total_run_time; finish once, when the
-        // history is complete or the settle timeout forces it (so possibly after the terminal transition).
+        // Per run: drop redeliveries, order by occurred, replay total_run_time; one finish per terminal
+        // state once the RUNNING time before it is known or its settle time passed (pipeline time).
         Map<String, KStream<String, RunOutput>> outputs = routes.get(STATE_CHANGE_BRANCH)
                 .mapValues(ParseResult::event, Named.as("state-change-event"))
                 .process(
-                        () -> new FlowRunStateProcessor(
-                                FLOW_RUN_STATE_STORE, PENDING_FINISHES_STORE, settings, counters),
+                        () -> new FlowRunStateProcessor(FLOW_RUN_STATE_STORE, RUN_TIMERS_STORE, settings, counters),
                         Named.as(TRACK_RUNS),
                         FLOW_RUN_STATE_STORE,
-                        PENDING_FINISHES_STORE)
+                        RUN_TIMERS_STORE)
                 .split(Named.as(RUN_OUTPUT))
-                .branch((runId, output) -> output.isFinish(), Branched.as("finish"))
-                .defaultBranch(Branched.as("transition"));
+                .branch((runId, output) -> output.is(RunOutput.Kind.TRANSITION), Branched.as("transition"))
+                .branch((runId, output) -> output.is(RunOutput.Kind.FINISH), Branched.as("finish"))
+                .branch((runId, output) -> output.is(RunOutput.Kind.CURRENT_FINISH), Branched.as("current-finish"))
+                .defaultBranch(Branched.as("in-progress"));
 
         KStream<String, FlowRunTransition> transitions =
                 outputs.get(TRANSITION_BRANCH).mapValues(RunOutput::transition, Named.as("transition"));
         transitions.to(topics.states(), Produced.with(STRING, TRANSITION).withName("write-transitions"));
 
-        KStream<String, FinishedFlowRun> finishedRuns =
-                outputs.get(FINISH_BRANCH).mapValues(RunOutput::finished, Named.as("finished-run"));
-        finishedRuns.to(
-                topics.finishedRuns(), Produced.with(STRING, FINISHED_RUN).withName("write-finished-runs"));
+        KStream<String, FinishedFlowRun> finishes =
+                outputs.get(FINISH_BRANCH).mapValues(RunOutput::finish, Named.as("finish"));
+        outputs.get(CURRENT_FINISH_BRANCH)
+                .mapValues(RunOutput::finish, Named.as("current-finish"))
+                .to(topics.finishedRuns(), Produced.with(STRING, FINISHED_RUN).withName("write-finished-runs"));
+        outputs.get(IN_PROGRESS_BRANCH)
+                .mapValues(RunOutput::inProgress, Named.as("in-progress-run"))
+                .to(
+                        topics.inProgressRuns(),
+                        Produced.with(STRING, JsonSerde.of(InProgressRun.class)).withName("write-in-progress-runs"));
 
         countStateEntries(transitions);
-        aggregateFinishedRuns(finishedRuns);
-
-        // Windows see state entries and finishes as one stream, each at its own event time.
-        KStream<String, WindowContribution> contributions = transitions
-                .mapValues(t -> WindowContribution.ofState(t.event()), Named.as("window-state-contribution"))
-                .merge(
-                        finishedRuns.mapValues(WindowContribution::ofFinish, Named.as("window-finish-contribution")),
-                        Named.as("window-contributions"));
-        windowStats(contributions, WindowGroup::byFlow, FLOW_WINDOW_REPARTITION, FLOW_WINDOW_STATS_STORE);
-        windowStats(
-                contributions.filter(
-                        (runId, c) -> c.deployment().isPresent(), Named.as("window-contributions-with-deployment")),
-                WindowGroup::byDeployment,
-                DEPLOYMENT_WINDOW_REPARTITION,
-                DEPLOYMENT_WINDOW_STATS_STORE);
+        aggregateFinishes(finishes);
+        windowStats(transitions, finishes);
         return builder.build();
     }
 
@@ -190,50 +202,80 @@ public final class FlowRunTopology implements Supplier<Topology> {
                                 .withName("write-state-totals"));
     }
 
-    /** Finished runs and their RUNNING-time histogram per series: prefect_flow_runs_finished_total & co. */
-    private void aggregateFinishedRuns(KStream<String, FinishedFlowRun> finishedRuns) {
-        finishedRuns
-                .groupBy(
+    /** Finishes per series with the histogram of known durations: prefect_flow_runs_finished_total & co. */
+    private void aggregateFinishes(KStream<String, FinishedFlowRun> finishes) {
+        finishes.groupBy(
                         (runId, run) -> finishedSeries(run),
                         Grouped.with(FINISHED_TOTALS_REPARTITION, FINISHED_SERIES, FINISHED_RUN))
                 .aggregate(
-                        DurationHistogram::empty,
-                        (series, run, histogram) -> addRunTime(histogram, run),
+                        () -> null,
+                        (series, run, total) -> addFinish(series, total, run),
                         Named.as("aggregate-finished-runs"),
-                        Materialized.<FinishedSeries, DurationHistogram, KeyValueStore<Bytes, byte[]>>as(
+                        Materialized.<FinishedSeries, FinishedTotal, KeyValueStore<Bytes, byte[]>>as(
                                         FINISHED_TOTALS_STORE)
                                 .withKeySerde(FINISHED_SERIES)
-                                .withValueSerde(JsonSerde.of(DurationHistogram.class)))
+                                .withValueSerde(FINISHED_TOTAL))
                 .toStream(Named.as("finished-totals-changes"))
-                .mapValues(FinishedTotal::new, Named.as("finished-total"))
                 .to(
                         topics.finishedTotals(),
-                        Produced.with(FINISHED_SERIES, JsonSerde.of(FinishedTotal.class))
-                                .withName("write-finished-totals"));
+                        Produced.with(FINISHED_SERIES, FINISHED_TOTAL).withName("write-finished-totals"));
     }
 
-    /** Event-time tumbling-window statistics of one dimension. */
+    /**
+     * Event-time windows per group: each state entry and finish is fanned out to its groups, sent
+     * through one repartition by group, and aggregated, closed and published by {@link WindowAggregator}.
+     */
     private void windowStats(
-            KStream<String, WindowContribution> contributions,
-            Function<WindowContribution, WindowGroup> grouping,
-            String repartition,
-            String store) {
-        contributions
-                .groupBy((runId, c) -> grouping.apply(c), Grouped.with(repartition, WINDOW_GROUP, CONTRIBUTION))
-                .windowedBy(TimeWindows.ofSizeAndGrace(settings.windowSize(), settings.windowGrace()))
-                .aggregate(
-                        WindowStats::empty,
-                        (group, c, stats) -> c.addTo(stats),
-                        Named.as("aggregate-" + store),
-                        Materialized.<WindowGroup, WindowStats, WindowStore<Bytes, byte[]>>as(store)
-                                .withKeySerde(WINDOW_GROUP)
-                                .withValueSerde(WINDOW_STATS))
-                .toStream(Named.as(store + "-changes"))
-                .map((window, stats) -> KeyValue.pair(windowKey(window), stats), Named.as(store + "-key"))
+            KStream<String, FlowRunTransition> transitions, KStream<String, FinishedFlowRun> finishes) {
+        List<String> tagPrefixes = settings.tagPrefixes();
+        KStream<WindowGroup, WindowContribution> contributions = transitions
+                .flatMap(
+                        (runId, t) -> contributions(
+                                WindowGroup.of(t.event(), tagPrefixes), WindowContribution.ofState(t.event())),
+                        Named.as("window-state-contributions"))
+                .merge(
+                        finishes.flatMap(
+                                (runId, f) ->
+                                        contributions(WindowGroup.of(f, tagPrefixes), WindowContribution.ofFinish(f)),
+                                Named.as("window-finish-contributions")),
+                        Named.as("window-contributions"));
+        Map<String, KStream<String, WindowOutput>> windowOutputs = contributions
+                .repartition(Repartitioned.<WindowGroup, WindowContribution>as(WINDOW_REPARTITION)
+                        .withKeySerde(WINDOW_GROUP)
+                        .withValueSerde(CONTRIBUTION))
+                .process(
+                        () -> new WindowAggregator(
+                                WINDOW_AGGREGATES_STORE, WINDOW_UPDATES_DUE_STORE, settings, counters),
+                        Named.as(AGGREGATE_WINDOWS),
+                        WINDOW_AGGREGATES_STORE,
+                        WINDOW_UPDATES_DUE_STORE)
+                .split(Named.as(WINDOW_OUTPUT))
+                .branch((k, out) -> out.is(WindowOutput.Kind.UPDATE), Branched.as("update"))
+                .branch((k, out) -> out.is(WindowOutput.Kind.FINAL), Branched.as("final"))
+                .defaultBranch(Branched.as("late"));
+        windowOutputs
+                .get(WINDOW_UPDATE_BRANCH)
+                .map((k, out) -> KeyValue.pair(out.key(), out.stats()), Named.as("window-update"))
                 .to(
                         topics.windowStats(),
-                        Produced.with(JsonSerde.of(WindowKey.class), WINDOW_STATS)
-                                .withName("write-" + store));
+                        Produced.with(WINDOW_KEY, WINDOW_STATS).withName("write-window-updates"));
+        windowOutputs
+                .get(WINDOW_FINAL_BRANCH)
+                .map((k, out) -> KeyValue.pair(out.key(), out.stats()), Named.as("window-final"))
+                .to(
+                        topics.windowStatsFinal(),
+                        Produced.with(WINDOW_KEY, WINDOW_STATS).withName("write-window-finals"));
+        windowOutputs
+                .get(WINDOW_LATE_BRANCH)
+                .mapValues(WindowOutput::late, Named.as("late-record"))
+                .to(
+                        topics.lateRecords(),
+                        Produced.with(STRING, JsonSerde.of(LateRecord.class)).withName("write-late-records"));
+    }
+
+    private static List<KeyValue<WindowGroup, WindowContribution>> contributions(
+            List<WindowGroup> groups, WindowContribution contribution) {
+        return groups.stream().map(g -> KeyValue.pair(g, contribution)).toList();
     }
 
     static StateSeries stateSeries(FlowRunTransition t) {
@@ -250,11 +292,8 @@ public final class FlowRunTopology implements Supplier<Topology> {
                 run.stateType());
     }
 
-    static DurationHistogram addRunTime(DurationHistogram histogram, FinishedFlowRun run) {
-        return histogram.plus(run.totalRunTimeSeconds());
-    }
-
-    WindowKey windowKey(Windowed<WindowGroup> window) {
-        return window.key().windowKey(window.window().startTime(), settings.windowSize());
+    static FinishedTotal addFinish(FinishedSeries series, FinishedTotal total, FinishedFlowRun run) {
+        FinishedTotal current = total == null ? new FinishedTotal(series, DurationHistogram.empty()) : total;
+        return current.plus(run.totalRunTimeSeconds());
     }
 }

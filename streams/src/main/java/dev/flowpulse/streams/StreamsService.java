@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,10 +47,13 @@ public final class StreamsService implements AutoCloseable {
         if (streams != null || closed) {
             throw new IllegalStateException("StreamsService can be started once");
         }
-        Topology topology = new FlowRunTopology(
-                        config.topics(), config.topology(), StreamsProperties.of(config), new StreamsCounters(registry))
-                .get();
-        streams = new KafkaStreams(topology, StreamsProperties.of(config));
+        StreamsCounters counters = new StreamsCounters(registry);
+        Topology topology =
+                new FlowRunTopology(config.topics(), config.topology(), StreamsProperties.of(config), counters).get();
+        Properties properties = StreamsProperties.of(config);
+        // The exception handlers count what they skip in the same counters (Kafka configures them with the originals).
+        properties.put(StreamsCounters.CONFIG_KEY, counters);
+        streams = new KafkaStreams(topology, properties);
         streams.setStateListener(this::onStateChange);
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
@@ -59,11 +63,11 @@ public final class StreamsService implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         log.info(
-                "Starting streams application {} reading {} (window {} + grace {}, run-state retention {}, "
-                        + "finish settle timeout {})",
+                "Starting streams application {} reading {} (windows {} + grace {}, run-state retention {}, "
+                        + "finish settle time {})",
                 config.applicationId(),
                 config.topics().rawEvents(),
-                config.topology().windowSize(),
+                config.topology().windowSizes(),
                 config.topology().windowGrace(),
                 config.topology().runStateRetention(),
                 config.topology().finishSettleTimeout());

@@ -68,11 +68,11 @@ class FlowRunTopologyDescriptionTest {
         assertThat(stores)
                 .containsExactlyInAnyOrder(
                         FlowRunTopology.FLOW_RUN_STATE_STORE,
-                        FlowRunTopology.PENDING_FINISHES_STORE,
+                        FlowRunTopology.RUN_TIMERS_STORE,
                         FlowRunTopology.STATE_TOTALS_STORE,
                         FlowRunTopology.FINISHED_TOTALS_STORE,
-                        FlowRunTopology.FLOW_WINDOW_STATS_STORE,
-                        FlowRunTopology.DEPLOYMENT_WINDOW_STATS_STORE);
+                        FlowRunTopology.WINDOW_AGGREGATES_STORE,
+                        FlowRunTopology.WINDOW_UPDATES_DUE_STORE);
     }
 
     @Test
@@ -88,8 +88,7 @@ class FlowRunTopologyDescriptionTest {
                 .containsExactlyInAnyOrder(
                         "state-totals-by-series-repartition",
                         "finished-totals-by-series-repartition",
-                        "window-stats-by-flow-repartition",
-                        "window-stats-by-deployment-repartition");
+                        "window-contributions-by-group-repartition");
     }
 
     @Test
@@ -102,11 +101,17 @@ class FlowRunTopologyDescriptionTest {
                         FlowRunTopology.PARSE,
                         FlowRunTopology.TRACK_RUNS,
                         FlowRunTopology.FINISH_BRANCH,
-                        FlowRunTopology.TRANSITION_BRANCH);
+                        FlowRunTopology.CURRENT_FINISH_BRANCH,
+                        FlowRunTopology.IN_PROGRESS_BRANCH,
+                        FlowRunTopology.TRANSITION_BRANCH,
+                        FlowRunTopology.AGGREGATE_WINDOWS,
+                        FlowRunTopology.WINDOW_UPDATE_BRANCH,
+                        FlowRunTopology.WINDOW_FINAL_BRANCH,
+                        FlowRunTopology.WINDOW_LATE_BRANCH);
     }
 
     @Test
-    void shouldKeepThePendingFinishIndexBesideTheRunState() {
+    void shouldKeepTheTimerIndexBesideTheRunState() {
         Set<String> stores = describe().subtopologies().stream()
                 .flatMap(s -> s.nodes().stream())
                 .filter(n -> n.name().equals(FlowRunTopology.TRACK_RUNS))
@@ -114,8 +119,7 @@ class FlowRunTopologyDescriptionTest {
                 .collect(Collectors.toSet());
 
         assertThat(stores)
-                .containsExactlyInAnyOrder(
-                        FlowRunTopology.FLOW_RUN_STATE_STORE, FlowRunTopology.PENDING_FINISHES_STORE);
+                .containsExactlyInAnyOrder(FlowRunTopology.FLOW_RUN_STATE_STORE, FlowRunTopology.RUN_TIMERS_STORE);
     }
 
     @Test
@@ -135,6 +139,28 @@ class FlowRunTopologyDescriptionTest {
                         topics.finishedRuns(),
                         topics.stateTotals(),
                         topics.finishedTotals(),
-                        topics.windowStats());
+                        topics.windowStats(),
+                        topics.windowStatsFinal(),
+                        topics.inProgressRuns(),
+                        topics.lateRecords());
+    }
+
+    @Test
+    void shouldHaveFourSubTopologiesWithOneRepartitionForAllWindows() {
+        // per run (co-partitioned with the raw topic), state totals, finished totals, windows
+        assertThat(describe().subtopologies()).hasSize(4);
+    }
+
+    @Test
+    void shouldKeepTheWindowStoresBesideTheWindowProcessor() {
+        Set<String> stores = describe().subtopologies().stream()
+                .flatMap(s -> s.nodes().stream())
+                .filter(n -> n.name().equals(FlowRunTopology.AGGREGATE_WINDOWS))
+                .flatMap(n -> ((TopologyDescription.Processor) n).stores().stream())
+                .collect(Collectors.toSet());
+
+        assertThat(stores)
+                .containsExactlyInAnyOrder(
+                        FlowRunTopology.WINDOW_AGGREGATES_STORE, FlowRunTopology.WINDOW_UPDATES_DUE_STORE);
     }
 }

@@ -65,6 +65,49 @@ public final class SampleEvents {
         return List.of(running, awaitingRetry, retrying, completed);
     }
 
+    /**
+     * A run that failed, was retried by an automation after its terminal state and completed
+     * (reference §1.3: AwaitingRetry is SCHEDULED, Retrying is RUNNING with run_count 2): Running (1)
+     * at {@code t0}, Failed (1) at +60 s, AwaitingRetry (1) at +120 s, Retrying (2) at +180 s,
+     * Completed (2) at +240 s, each following the previous; event ids {@code eventId(firstEventId)} onwards.
+     */
+    public static List<ObjectNode> refinishedRun(String runId, int firstEventId, Instant t0) {
+        ObjectNode running = derive(sample("Running"), runId, eventId(firstEventId), t0);
+        ObjectNode failed = following(
+                runCount(derive(sample("Failed"), runId, eventId(firstEventId + 1), t0.plusSeconds(60)), 1), running);
+        ObjectNode awaitingRetry = following(
+                runCount(
+                        derive(
+                                named(sample("Scheduled"), "AwaitingRetry"),
+                                runId,
+                                eventId(firstEventId + 2),
+                                t0.plusSeconds(120)),
+                        1),
+                failed);
+        ObjectNode retrying = following(
+                runCount(
+                        derive(
+                                named(sample("Running"), "Retrying"),
+                                runId,
+                                eventId(firstEventId + 3),
+                                t0.plusSeconds(180)),
+                        2),
+                awaitingRetry);
+        ObjectNode completed = following(
+                runCount(derive(sample("Completed"), runId, eventId(firstEventId + 4), t0.plusSeconds(240)), 2),
+                retrying);
+        return List.of(running, failed, awaitingRetry, retrying, completed);
+    }
+
+    /** A copy with one more {@code tag} related resource, as Prefect lists tags (reference §1.3, role {@code tag}). */
+    public static ObjectNode tagged(JsonNode event, String tag) {
+        ObjectNode copy = event.deepCopy();
+        ObjectNode related = copy.withArray("related").addObject();
+        related.put("prefect.resource.id", "prefect.tag." + tag);
+        related.put("prefect.resource.role", "tag");
+        return copy;
+    }
+
     /** A fresh copy of {@code events/flow-run-<stateName>.json}. */
     public static ObjectNode sample(String stateName) {
         return (ObjectNode) PrefectSamples.event(stateName);

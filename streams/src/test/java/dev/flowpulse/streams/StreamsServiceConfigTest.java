@@ -20,10 +20,11 @@ class StreamsServiceConfigTest {
         assertThat(config.applicationId()).isEqualTo("flowpulse-streams");
         assertThat(config.stateDir()).isEqualTo(Path.of("./.flowpulse/state"));
         assertThat(config.topology()).isEqualTo(TopologySettings.defaults());
-        assertThat(config.topology().windowSize()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(config.topology().windowGrace()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.topology().windowSizes())
+                .containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1));
+        assertThat(config.topology().windowGrace()).isEqualTo(Duration.ofHours(2));
         assertThat(config.topology().runStateRetention()).isEqualTo(Duration.ofDays(7));
-        assertThat(config.topology().finishSettleTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.topology().finishSettleTimeout()).isEqualTo(Duration.ofMinutes(15));
         assertThat(config.threads()).isEqualTo(1);
         assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.topics()).isEqualTo(Topics.defaults());
@@ -38,7 +39,12 @@ class StreamsServiceConfigTest {
                 Map.entry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),
                 Map.entry("FLOWPULSE_STREAMS_APPLICATION_ID", "fp-prod"),
                 Map.entry("FLOWPULSE_STATE_DIR", "/var/lib/flowpulse"),
-                Map.entry("FLOWPULSE_WINDOW_SIZE", "1m"),
+                Map.entry("FLOWPULSE_WINDOWS", "5m,1m,30s"),
+                Map.entry("FLOWPULSE_HOPPING_WINDOW", "10m"),
+                Map.entry("FLOWPULSE_HOPPING_WINDOW_ADVANCE", "2m"),
+                Map.entry("FLOWPULSE_WINDOW_TAG_PREFIXES", "team:, owner:"),
+                Map.entry("FLOWPULSE_STUCK_AFTER", "30m"),
+                Map.entry("FLOWPULSE_STUCK_AFTER_OVERRIDES", "nightly-backfill=4h, hourly-sync=90m"),
                 Map.entry("FLOWPULSE_WINDOW_GRACE", "PT30S"),
                 Map.entry("FLOWPULSE_RUN_STATE_RETENTION", "2d"),
                 Map.entry("FLOWPULSE_RUN_STATE_MAX_STATES", "50"),
@@ -51,7 +57,14 @@ class StreamsServiceConfigTest {
         assertThat(config.kafka()).containsEntry("security.protocol", "SASL_SSL");
         assertThat(config.applicationId()).isEqualTo("fp-prod");
         assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/flowpulse"));
-        assertThat(config.topology().windowSize()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.topology().windowSizes())
+                .containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5));
+        assertThat(config.topology().hopSize()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.topology().hopAdvance()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.topology().tagPrefixes()).containsExactly("team:", "owner:");
+        assertThat(config.topology().stuckAfter("other")).isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.topology().stuckAfter("nightly-backfill")).isEqualTo(Duration.ofHours(4));
+        assertThat(config.topology().stuckAfter("hourly-sync")).isEqualTo(Duration.ofMinutes(90));
         assertThat(config.topology().windowGrace()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.topology().runStateRetention()).isEqualTo(Duration.ofDays(2));
         assertThat(config.topology().maxStatesPerRun()).isEqualTo(50);
@@ -65,7 +78,7 @@ class StreamsServiceConfigTest {
     @Test
     void shouldReportEveryProblemAtOnce() {
         assertThatThrownBy(() -> StreamsServiceConfig.fromEnv(Map.of(
-                        "FLOWPULSE_WINDOW_SIZE", "0s",
+                        "FLOWPULSE_WINDOWS", "1m,0s",
                         "FLOWPULSE_WINDOW_GRACE", "soon",
                         "FLOWPULSE_STREAMS_THREADS", "0",
                         "FLOWPULSE_RUN_STATE_RETENTION", "-1d",
@@ -76,10 +89,18 @@ class StreamsServiceConfigTest {
                         .hasSize(6)
                         .anyMatch(p -> p.contains("FLOWPULSE_FINISH_SETTLE_TIMEOUT"))
                         .anyMatch(p -> p.contains("KAFKA_BOOTSTRAP_SERVERS"))
-                        .anyMatch(p -> p.contains("FLOWPULSE_WINDOW_SIZE"))
+                        .anyMatch(p -> p.contains("FLOWPULSE_WINDOWS"))
                         .anyMatch(p -> p.contains("FLOWPULSE_WINDOW_GRACE"))
                         .anyMatch(p -> p.contains("FLOWPULSE_STREAMS_THREADS"))
                         .anyMatch(p -> p.contains("FLOWPULSE_RUN_STATE_RETENTION")));
+    }
+
+    @Test
+    void shouldTurnTagGroupsOffWithNone() {
+        StreamsServiceConfig config = StreamsServiceConfig.fromEnv(
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092", "FLOWPULSE_WINDOW_TAG_PREFIXES", "none"));
+
+        assertThat(config.topology().tagPrefixes()).isEmpty();
     }
 
     @Test

@@ -6,7 +6,9 @@ import dev.flowpulse.contract.FinishedSeries;
 import dev.flowpulse.contract.FinishedTotal;
 import dev.flowpulse.contract.FlowRunTransition;
 import dev.flowpulse.contract.HeaderNames;
+import dev.flowpulse.contract.InProgressRun;
 import dev.flowpulse.contract.JsonSerde;
+import dev.flowpulse.contract.LateRecord;
 import dev.flowpulse.contract.StateSeries;
 import dev.flowpulse.contract.StateTotal;
 import dev.flowpulse.contract.Topics;
@@ -37,9 +39,7 @@ import org.apache.kafka.streams.test.TestRecord;
  */
 final class TopologyHarness implements AutoCloseable {
 
-    /** Raw records arrive with a processing-time timestamp far from event time, like a replay. */
-    static final Instant INGEST_TIME = Instant.parse("2026-06-01T00:00:00Z");
-
+    /** Wall clock of the driver: far from the events' time, like a replay; only idle time counts. */
     static final Instant WALL_CLOCK = Instant.parse("2026-06-01T00:00:00Z");
 
     final Topics topics = Topics.defaults();
@@ -54,7 +54,9 @@ final class TopologyHarness implements AutoCloseable {
 
     TopologyHarness(Path stateDir, TopologySettings settings) {
         Properties props = properties(stateDir);
-        topology = new FlowRunTopology(topics, settings, props, new StreamsCounters(registry)).get();
+        StreamsCounters counters = new StreamsCounters(registry);
+        topology = new FlowRunTopology(topics, settings, props, counters).get();
+        props.put(StreamsCounters.CONFIG_KEY, counters);
         driver = new TopologyTestDriver(topology, props, WALL_CLOCK);
         raw = driver.createInputTopic(topics.rawEvents(), new StringSerializer(), new ByteArraySerializer());
     }
@@ -68,18 +70,24 @@ final class TopologyHarness implements AutoCloseable {
 
     /** Pipes a Prefect event keyed by its flow-run id, with ingest's headers. */
     void pipe(JsonNode event) {
-        pipe(SampleEvents.runId(event), SampleEvents.bytes(event));
+        pipe(SampleEvents.runId(event), SampleEvents.bytes(event), SampleEvents.occurred(event));
     }
 
     void pipeAll(List<? extends JsonNode> events) {
         events.forEach(this::pipe);
     }
 
+    /** Raw bytes (e.g. not an event): timestamped with the wall clock. */
     void pipe(String key, byte[] value) {
+        pipe(key, value, WALL_CLOCK);
+    }
+
+    /** As ingest writes it: record timestamp = the event's occurred, ingest's headers. */
+    void pipe(String key, byte[] value, Instant timestamp) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(HeaderNames.WORKSPACE, SampleEvents.WORKSPACE.getBytes(StandardCharsets.UTF_8));
         headers.add(HeaderNames.SOURCE, "websocket".getBytes(StandardCharsets.UTF_8));
-        raw.pipeInput(new TestRecord<>(key, value, headers, INGEST_TIME));
+        raw.pipeInput(new TestRecord<>(key, value, headers, timestamp));
     }
 
     void advanceWallClock(Duration by) {
@@ -117,10 +125,35 @@ final class TopologyHarness implements AutoCloseable {
                 .readKeyValuesToMap();
     }
 
+    /** Latest update per window key. */
     Map<WindowKey, WindowStats> windowStats() {
         return driver.createOutputTopic(
                         topics.windowStats(), JsonSerde.of(WindowKey.class), JsonSerde.of(WindowStats.class))
                 .readKeyValuesToMap();
+    }
+
+    /** Every final result in publication order (a window's final result is published once). */
+    List<org.apache.kafka.streams.KeyValue<WindowKey, WindowStats>> windowFinals() {
+        return driver.createOutputTopic(
+                        topics.windowStatsFinal(), JsonSerde.of(WindowKey.class), JsonSerde.of(WindowStats.class))
+                .readKeyValuesToList();
+    }
+
+    /** In-progress table changes in order; a null value is a tombstone. */
+    List<org.apache.kafka.streams.KeyValue<String, InProgressRun>> inProgress() {
+        return driver.createOutputTopic(
+                        topics.inProgressRuns(), new StringDeserializer(), JsonSerde.of(InProgressRun.class))
+                .readKeyValuesToList();
+    }
+
+    List<TestRecord<String, byte[]>> lateRecordBytes() {
+        return driver.createOutputTopic(topics.lateRecords(), new StringDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList();
+    }
+
+    List<LateRecord> lateRecords() {
+        return driver.createOutputTopic(topics.lateRecords(), new StringDeserializer(), JsonSerde.of(LateRecord.class))
+                .readValuesToList();
     }
 
     List<TestRecord<String, byte[]>> deadLetters() {
@@ -132,8 +165,8 @@ final class TopologyHarness implements AutoCloseable {
         return driver.getKeyValueStore(FlowRunTopology.FLOW_RUN_STATE_STORE);
     }
 
-    KeyValueStore<String, Object> pendingFinishes() {
-        return driver.getKeyValueStore(FlowRunTopology.PENDING_FINISHES_STORE);
+    KeyValueStore<String, Object> runTimers() {
+        return driver.getKeyValueStore(FlowRunTopology.RUN_TIMERS_STORE);
     }
 
     double counter(String name, String... tags) {

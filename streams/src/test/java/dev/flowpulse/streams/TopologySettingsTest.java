@@ -1,29 +1,53 @@
 package dev.flowpulse.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TopologySettingsTest {
 
-    private static Duration checkIntervalFor(Duration settleTimeout) {
+    @Test
+    void shouldDefaultToTheIssuesWindowsAndThresholds() {
         TopologySettings d = TopologySettings.defaults();
-        return new TopologySettings(
-                        d.windowSize(),
-                        d.windowGrace(),
-                        d.runStateRetention(),
-                        d.purgeInterval(),
-                        d.maxStatesPerRun(),
-                        settleTimeout)
-                .settleCheckInterval();
+
+        assertThat(d.windowSizes()).containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1));
+        assertThat(d.hopSize()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(d.hopAdvance()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(d.windowGrace()).isEqualTo(Duration.ofHours(2));
+        assertThat(d.tagPrefixes()).containsExactly("team:");
+        assertThat(d.finishSettleTimeout()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(d.stuckAfter()).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
-    void shouldCheckPendingFinishesEveryQuarterOfTheTimeoutAtMostEveryTenSeconds() {
-        assertThat(TopologySettings.defaults().settleCheckInterval())
-                .isEqualTo(Duration.ofSeconds(10)); // 2 min / 4 = 30 s
-        assertThat(checkIntervalFor(Duration.ofSeconds(20))).isEqualTo(Duration.ofSeconds(5));
-        assertThat(checkIntervalFor(Duration.ofMillis(2))).isEqualTo(Duration.ofMillis(1)); // 0.5 ms, at least 1 ms
+    void shouldUseADeploymentsOwnStuckThreshold() {
+        TopologySettings s =
+                TopologySettings.defaults().withStuckAfter(Duration.ofHours(1), Map.of("nightly", Duration.ofHours(4)));
+
+        assertThat(s.stuckAfter("nightly")).isEqualTo(Duration.ofHours(4));
+        assertThat(s.stuckAfter("hourly-sync")).isEqualTo(Duration.ofHours(1));
+        assertThat(s.stuckAfter("")).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void shouldRejectAHoppingWindowThatIsNotAMultipleOfItsAdvance() {
+        TopologySettings d = TopologySettings.defaults();
+        assertThatThrownBy(() -> new TopologySettings(
+                        d.windowSizes(),
+                        Duration.ofMinutes(15),
+                        Duration.ofMinutes(2),
+                        d.windowGrace(),
+                        d.tagPrefixes(),
+                        d.windowUpdateInterval(),
+                        d.runStateRetention(),
+                        d.maxStatesPerRun(),
+                        d.finishSettleTimeout(),
+                        d.stuckAfter(),
+                        Map.of(),
+                        d.timerInterval()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

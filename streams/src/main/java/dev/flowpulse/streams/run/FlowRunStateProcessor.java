@@ -4,9 +4,12 @@ import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FlowRunEvent;
 import dev.flowpulse.streams.StreamsCounters;
 import dev.flowpulse.streams.TopologySettings;
+import dev.flowpulse.streams.time.PipelineClock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,37 +21,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps each flow run's {@link RunHistory} in a key-value store keyed by flow-run id and turns
- * every state change the run has not seen into a transition; redeliveries are dropped and counted.
- * A run's finish is forwarded separately, once: with its first terminal state when the history is
- * complete, else as soon as a later event fills the gap ({@link HistoryGap}), else when the settle
- * timeout forces it. Held-back finishes are also indexed by flow-run id in a small second store
- * (value: wall-clock time they became pending), so the frequent settle punctuator scans only those.
- * A slow punctuator forgets runs idle for longer than the run-state retention (forcing a pending
- * finish first), so the store holds the active runs, not every run ever seen.
+ * Keeps each flow run's {@link RunHistory} in a key-value store keyed by flow-run id and applies its
+ * rules to every state change the run has not seen (redeliveries are dropped and counted) and to
+ * every due timer. Timers live in a second, time-ordered store ({@code run-timers}: key
+ * {@code <due ms, 19 digits>|<kind>|<flow-run id>}), so a punctuation reads only what is due, in
+ * order, at most {@link #MAX_TIMERS_PER_PUNCTUATION} entries: never the whole run store. The same
+ * store keeps the task's durable event time ({@link #CLOCK_KEY}) for the {@link PipelineClock}.
  *
  * <p>One instance per task, driven by that task's stream thread only.
  */
 public final class FlowRunStateProcessor implements Processor<String, FlowRunEvent, String, RunOutput> {
 
+    /** Key of the task's event time in the timers store; sorts after every timer key. */
+    public static final String CLOCK_KEY = "~event-time";
+    /** Bounds the work (and the transaction) of one punctuation; the rest is due at the next. */
+    static final int MAX_TIMERS_PER_PUNCTUATION = 2_000;
+
     private static final Logger log = LoggerFactory.getLogger(FlowRunStateProcessor.class);
 
     private final String runStoreName;
-    private final String pendingStoreName;
+    private final String timerStoreName;
     private final TopologySettings settings;
     private final StreamsCounters counters;
     private ProcessorContext<String, RunOutput> context;
     private KeyValueStore<String, RunHistory> runs;
-    private KeyValueStore<String, Long> pending;
+    private KeyValueStore<String, String> timers;
+    private PipelineClock clock;
 
     /**
-     * @param runStoreName     flow-run id → {@link RunHistory}
-     * @param pendingStoreName flow-run id → wall-clock ms its finish became pending
+     * @param runStoreName   flow-run id → {@link RunHistory}
+     * @param timerStoreName time-ordered timer index plus the task's event time
      */
     public FlowRunStateProcessor(
-            String runStoreName, String pendingStoreName, TopologySettings settings, StreamsCounters counters) {
+            String runStoreName, String timerStoreName, TopologySettings settings, StreamsCounters counters) {
         this.runStoreName = runStoreName;
-        this.pendingStoreName = pendingStoreName;
+        this.timerStoreName = timerStoreName;
         this.settings = settings;
         this.counters = counters;
     }
@@ -57,101 +64,122 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
     public void init(ProcessorContext<String, RunOutput> context) {
         this.context = context;
         this.runs = context.getStateStore(runStoreName);
-        this.pending = context.getStateStore(pendingStoreName);
-        context.schedule(settings.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, this::purgeExpired);
-        context.schedule(settings.settleCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::forceSettled);
+        this.timers = context.getStateStore(timerStoreName);
+        String eventTime = timers.get(CLOCK_KEY);
+        clock = new PipelineClock(
+                eventTime == null ? Long.MIN_VALUE : Long.parseLong(eventTime), context.currentSystemTimeMs());
+        context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
     }
 
     @Override
     public void process(Record<String, FlowRunEvent> record) {
         String runId = record.key();
+        FlowRunEvent event = record.value();
+        if (clock.observe(event.occurred().toEpochMilli(), context.currentSystemTimeMs())) {
+            timers.put(CLOCK_KEY, Long.toString(clock.eventTimeMs()));
+        }
+        long now = clock.nowMs(context.currentSystemTimeMs());
         RunHistory before = runs.get(runId);
-        Optional<RunStep> accepted = (before == null ? RunHistory.empty() : before)
-                .accept(record.value(), context.currentSystemTimeMs(), settings.maxStatesPerRun());
-        if (accepted.isEmpty()) {
+        Optional<RunStep> step = (before == null ? RunHistory.empty() : before).accept(event, now, settings);
+        if (step.isEmpty()) {
             counters.duplicateDropped();
             return;
         }
-        RunStep step = accepted.get();
-        runs.put(runId, step.history());
-        context.forward(record.withValue(RunOutput.of(step.transition())));
-        if (step.holdsFinishBack()) {
-            pending.put(runId, step.history().pendingFinish().sinceWallClockMs());
-            log.debug(
-                    "Holding back the finish of flow run {}: {}",
+        apply(runId, before, step.get(), now);
+    }
+
+    /** Applies every timer due by pipeline time, oldest first, at most a bounded number. */
+    void fireDueTimers(long wallMs) {
+        long now = clock.nowMs(wallMs);
+        if (now == Long.MIN_VALUE) {
+            return;
+        }
+        Set<String> dueRuns = new LinkedHashSet<>();
+        List<String> dueKeys = new ArrayList<>();
+        try (KeyValueIterator<String, String> due = timers.range(timerKey(0, "", ""), timerKey(now, "~", ""))) {
+            while (due.hasNext() && dueKeys.size() < MAX_TIMERS_PER_PUNCTUATION) {
+                KeyValue<String, String> entry = due.next();
+                dueKeys.add(entry.key);
+                dueRuns.add(entry.value);
+            }
+        }
+        dueKeys.forEach(timers::delete);
+        for (String runId : dueRuns) {
+            RunHistory before = runs.get(runId);
+            if (before != null) {
+                apply(runId, before, before.onTimer(now, settings), now);
+            }
+        }
+    }
+
+    private void apply(String runId, RunHistory before, RunStep step, long nowMs) {
+        if (step.transition() != null) {
+            context.forward(new Record<>(
                     runId,
-                    step.history().pendingGap().orElse(null));
-        } else if (step.releasesHeldFinish()) {
-            pending.delete(runId);
+                    RunOutput.of(step.transition()),
+                    step.transition().event().occurred().toEpochMilli()));
         }
-        if (step.emitsFinish()) {
-            forwardFinish(runId, step.finished());
+        for (FinishedFlowRun finish : step.finishes()) {
+            context.forward(new Record<>(
+                    runId, RunOutput.finish(finish), finish.terminalTime().toEpochMilli()));
+            if (finish.finishNumber() > 1) {
+                counters.runRefinished();
+            }
+            if (!finish.durationKnown()) {
+                counters.finishForced();
+                log.info(
+                        "Finished flow run {} ({} {}) with an unknown duration: states before it still missing "
+                                + "after the settle time of {}",
+                        runId,
+                        finish.flowRunName(),
+                        finish.stateType(),
+                        settings.finishSettleTimeout());
+            }
+        }
+        if (step.currentFinish() != null) {
+            context.forward(new Record<>(
+                    runId,
+                    RunOutput.currentFinish(step.currentFinish()),
+                    step.currentFinish().terminalTime().toEpochMilli()));
+        }
+        if (step.inProgress() != null) {
+            context.forward(new Record<>(runId, RunOutput.inProgress(step.inProgress()), nowMs));
+        } else if (step.inProgressEnded()) {
+            context.forward(new Record<>(runId, RunOutput.inProgress(null), nowMs));
+        }
+        if (step.stuckFlagged()) {
+            counters.runStuck();
+        }
+        updateTimers(runId, before == null ? RunTimers.EMPTY : before.timers(), step);
+        if (step.purged()) {
+            runs.delete(runId);
+            counters.runsPurged(1);
+        } else {
+            runs.put(runId, step.history());
         }
     }
 
-    /** Forces the pending finishes that waited the settle timeout. Collects first: no writes while iterating. */
-    void forceSettled(long nowMs) {
-        long timeoutMs = settings.finishSettleTimeout().toMillis();
-        List<String> due = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = pending.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, Long> entry = all.next();
-                if (nowMs - entry.value >= timeoutMs) {
-                    due.add(entry.key);
-                }
-            }
+    private void updateTimers(String runId, RunTimers old, RunStep step) {
+        RunTimers next = step.purged() ? RunTimers.EMPTY : step.history().timers();
+        replace(runId, "settle", old.settleDueMs(), next.settleDueMs());
+        replace(runId, "stuck", old.stuckDueMs(), next.stuckDueMs());
+        replace(runId, "purge", old.purgeDueMs(), next.purgeDueMs());
+    }
+
+    private void replace(String runId, String kind, long oldDue, long newDue) {
+        if (oldDue == newDue) {
+            return;
         }
-        for (String runId : due) {
-            pending.delete(runId);
-            RunHistory history = runs.get(runId);
-            if (history != null && history.hasPendingFinish()) {
-                runs.put(runId, forceFinish(runId, history, "the settle timeout of " + settings.finishSettleTimeout()));
-            }
+        if (oldDue != RunTimers.NONE) {
+            timers.delete(timerKey(oldDue, kind, runId));
+        }
+        if (newDue != RunTimers.NONE) {
+            timers.put(timerKey(newDue, kind, runId), runId);
         }
     }
 
-    /** Forgets idle runs; a pending finish is forced first, never purged silently. Collects first, deletes after. */
-    void purgeExpired(long nowMs) {
-        List<KeyValue<String, RunHistory>> expired = new ArrayList<>();
-        try (KeyValueIterator<String, RunHistory> all = runs.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, RunHistory> entry = all.next();
-                if (entry.value.expired(nowMs, settings.runStateRetention())) {
-                    expired.add(entry);
-                }
-            }
-        }
-        for (KeyValue<String, RunHistory> run : expired) {
-            if (run.value.hasPendingFinish()) {
-                pending.delete(run.key);
-                forceFinish(run.key, run.value, "the run-state retention of " + settings.runStateRetention());
-            }
-            runs.delete(run.key);
-        }
-        if (!expired.isEmpty()) {
-            counters.runsPurged(expired.size());
-            log.info("Forgot {} flow runs idle for more than {}", expired.size(), settings.runStateRetention());
-        }
-    }
-
-    /** Publishes the pending finish with what is known; returns the history to keep. */
-    private RunHistory forceFinish(String runId, RunHistory history, String after) {
-        FinishedFlowRun run = history.finishedRun();
-        forwardFinish(runId, run);
-        counters.finishForced();
-        log.info(
-                "Forced the finish of flow run {} ({} {}) after {}, history still incomplete ({}): total_run_time {} s",
-                runId,
-                run.flowRunName(),
-                run.stateType(),
-                after,
-                history.pendingGap().map(Enum::name).orElse("none"),
-                run.totalRunTimeSeconds());
-        return history.finishPublished();
-    }
-
-    /** Finishes are windowed by the terminal state: the record timestamp is its occurred. */
-    private void forwardFinish(String runId, FinishedFlowRun run) {
-        context.forward(new Record<>(runId, RunOutput.of(run), run.endTime().toEpochMilli()));
+    /** Zero-padded so that the store's byte order is time order. */
+    static String timerKey(long dueMs, String kind, String runId) {
+        return String.format("%019d|%s|%s", Math.max(0L, dueMs), kind, runId);
     }
 }

@@ -3,45 +3,56 @@ package dev.flowpulse.streams.run;
 import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FlowRunEvent;
 import dev.flowpulse.contract.FlowRunTransition;
+import dev.flowpulse.contract.InProgressRun;
 import dev.flowpulse.contract.StateType;
+import dev.flowpulse.streams.TopologySettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What the topology remembers about one flow run (value of the {@code flow-run-state} store), and
- * the pure rules that turn the next state change into a transition: dedupe by event id, order by
- * {@code occurred}, Prefect's {@code total_run_time} replay, and "the first terminal state
- * finishes the run, once its history is complete" ({@link HistoryGap}).
+ * the pure rules that turn the next state change, or the passing of pipeline time, into outputs:
+ * dedupe by event id, order by {@code occurred}, Prefect's {@code total_run_time} replay, one finish
+ * per terminal state once the RUNNING time before it is known ({@link HistoryGap}) or its settle
+ * time has passed, the in-progress record and its stuck flag, and when a finished run is forgotten.
+ * The rules are written down in {@code streams/README.md} §2.
  *
- * <p>Immutable; every method is pure, so the rules are unit-tested without Kafka.
+ * <p>Immutable; every method is pure (time comes in as pipeline time), so the rules are unit-tested
+ * without Kafka.
  *
  * @param states                the states seen, ordered by {@code occurred} (arrival order on ties)
- * @param finished              whether the run's finish was published
- * @param lastSeenWallClockMs   wall-clock time of the last accepted event, for retention
+ * @param labels                the run's latest event by {@code occurred}: names, flow, deployment, pool, tags
  * @param firstRunning          earliest entry into RUNNING seen, or null; survives trimming
- * @param trimmedRunTimeSeconds RUNNING time of the oldest states dropped to respect the per-run cap
- * @param trimmedRunningEntries RUNNING states among those dropped, for the run-count rule
- * @param pendingFinish         the first terminal state, while its finish is held back; else null
+ * @param trimmedStates         states dropped to respect the per-run cap (the oldest)
+ * @param trimmedRunTimeSeconds RUNNING time of the dropped states
+ * @param trimmedRunningEntries RUNNING states among the dropped ones, for the run-count rule
+ * @param trimmedTerminals      terminal states among the dropped ones, for finish numbers
+ * @param stuck                 the current state was flagged stuck
+ * @param inProgressPublished   the in-progress table holds a record of this run
+ * @param timers                the deadlines registered in the {@code run-timers} index
  */
 public record RunHistory(
         List<SeenState> states,
-        boolean finished,
-        long lastSeenWallClockMs,
+        FlowRunEvent labels,
         Instant firstRunning,
+        int trimmedStates,
         double trimmedRunTimeSeconds,
         int trimmedRunningEntries,
-        PendingFinish pendingFinish) {
+        int trimmedTerminals,
+        boolean stuck,
+        boolean inProgressPublished,
+        RunTimers timers) {
 
     public RunHistory {
         states = states == null ? List.of() : List.copyOf(states);
+        timers = timers == null ? RunTimers.EMPTY : timers;
     }
 
     public static RunHistory empty() {
-        return new RunHistory(List.of(), false, 0L, null, 0.0, 0, null);
+        return new RunHistory(List.of(), null, null, 0, 0.0, 0, 0, false, false, RunTimers.EMPTY);
     }
 
     /** True if a state with this event id is remembered: the event is a redelivery. */
@@ -49,83 +60,215 @@ public record RunHistory(
         return states.stream().anyMatch(s -> s.eventId().equals(eventId));
     }
 
-    /** True if no event reached this run for longer than {@code retention} of wall-clock time. */
-    public boolean expired(long nowMs, Duration retention) {
-        return nowMs - lastSeenWallClockMs > retention.toMillis();
-    }
-
-    public boolean hasPendingFinish() {
-        return pendingFinish != null;
-    }
-
-    /** What still keeps the pending finish back; empty when there is none or the history is complete. */
-    public Optional<HistoryGap> pendingGap() {
-        return pendingFinish == null
-                ? Optional.empty()
-                : HistoryGap.before(pendingFinish.terminal(), states, trimmedRunningEntries);
+    /** The run's current state: the latest by {@code occurred} (Prefect's current state), or null. */
+    public SeenState current() {
+        return states.isEmpty() ? null : states.get(states.size() - 1);
     }
 
     /**
-     * Accepts a state change this run has not seen: empty for a redelivery, otherwise the step
-     * with the new history (at most {@code maxStates} states kept), the transition and, if the
-     * run's first terminal state is known and its history complete, the finished run. A first
-     * terminal state with a {@link HistoryGap} becomes the pending finish instead.
+     * Accepts a state change: empty for a redelivery, otherwise the step with the transition and
+     * whatever the new state makes publishable at pipeline time {@code nowMs}.
      */
-    public Optional<RunStep> accept(FlowRunEvent event, long nowMs, int maxStates) {
+    public Optional<RunStep> accept(FlowRunEvent event, long nowMs, TopologySettings rules) {
         if (hasSeen(event.eventId())) {
             return Optional.empty();
         }
         List<SeenState> next = insertByOccurred(states, SeenState.of(event));
-        double totalRunTime = totalRunTimeUntil(next, trimmedRunTimeSeconds, event.occurred());
-        boolean firstTerminal = event.isTerminal() && !finished && pendingFinish == null;
+        FlowRunEvent latest = labels == null || !event.occurred().isBefore(labels.occurred()) ? event : labels;
         RunHistory history = new RunHistory(
                 next,
-                finished,
-                nowMs,
+                latest,
                 earliestRunning(firstRunning, event),
+                trimmedStates,
                 trimmedRunTimeSeconds,
                 trimmedRunningEntries,
-                firstTerminal ? new PendingFinish(event, nowMs) : pendingFinish);
-        FlowRunTransition transition = new FlowRunTransition(event, totalRunTime, firstTerminal);
-        // Checked before trimming: the cap must not hide the state a terminal's follows names.
-        if (history.hasPendingFinish() && history.pendingGap().isEmpty()) {
-            return Optional.of(
-                    new RunStep(history.finishPublished().trimmedTo(maxStates), transition, history.finishedRun()));
+                trimmedTerminals,
+                stuck,
+                inProgressPublished,
+                timers);
+        FlowRunTransition transition = new FlowRunTransition(
+                event, totalRunTimeUntil(next, trimmedRunTimeSeconds, event.occurred()), event.isTerminal());
+        return Optional.of(history.advance(nowMs, rules, current(), transition));
+    }
+
+    /** The step when one of this run's timers is due at pipeline time {@code nowMs}. */
+    public RunStep onTimer(long nowMs, TopologySettings rules) {
+        SeenState current = current();
+        if (current != null
+                && current.isTerminal()
+                && states.stream().noneMatch(SeenState::awaitsFinish)
+                && current.occurred().toEpochMilli() + rules.runStateRetention().toMillis() <= nowMs) {
+            return new RunStep(null, null, List.of(), 0, null, null, false, false);
         }
-        return Optional.of(new RunStep(history.trimmedTo(maxStates), transition, null));
+        return advance(nowMs, rules, current, null);
+    }
+
+    /** Publishes what is due, updates the in-progress record and the timers. */
+    private RunStep advance(long nowMs, TopologySettings rules, SeenState currentBefore, FlowRunTransition accepted) {
+        List<SeenState> next = new ArrayList<>(states);
+        List<FinishedFlowRun> finishes = new ArrayList<>();
+        int forced = 0;
+        long settleMs = rules.finishSettleTimeout().toMillis();
+        for (int i = 0; i < next.size(); i++) {
+            SeenState state = next.get(i);
+            if (!state.awaitsFinish()) {
+                continue;
+            }
+            boolean known = gapBefore(next, i).isEmpty();
+            if (known || state.occurred().toEpochMilli() + settleMs <= nowMs) {
+                next.set(i, state.published());
+                finishes.add(finishOf(next, i, known));
+                forced += known ? 0 : 1;
+            }
+        }
+        RunHistory published = withStates(next);
+        FinishedFlowRun currentFinish = published.currentFinish(finishes, accepted);
+
+        SeenState current = published.current();
+        boolean changed = currentBefore == null || !currentBefore.eventId().equals(current.eventId());
+        boolean nowStuck = !changed && stuck;
+        boolean flagged = false;
+        InProgressRun inProgress = null;
+        boolean ended = false;
+        boolean inProgressNow = inProgressPublished;
+        Duration stuckAfter = rules.stuckAfter(published.labels.deployment().name());
+        if (!current.isTerminal()) {
+            if (!nowStuck
+                    && canBeStuck(current)
+                    && current.occurred().toEpochMilli() + stuckAfter.toMillis() <= nowMs) {
+                nowStuck = true;
+                flagged = true;
+            }
+            if (changed || flagged) {
+                inProgress = published.inProgressRecord(current, nowStuck, stuckAfter);
+                inProgressNow = true;
+            }
+        } else if (inProgressPublished) {
+            ended = true;
+            inProgressNow = false;
+        }
+        RunHistory after = new RunHistory(
+                        next,
+                        labels,
+                        firstRunning,
+                        trimmedStates,
+                        trimmedRunTimeSeconds,
+                        trimmedRunningEntries,
+                        trimmedTerminals,
+                        nowStuck,
+                        inProgressNow,
+                        timers)
+                .trimmedTo(rules.maxStatesPerRun());
+        after = after.withTimers(after.dueTimers(rules));
+        return new RunStep(after, accepted, finishes, forced, currentFinish, inProgress, ended, flagged);
     }
 
     /**
-     * The finished run of the pending terminal state, with what is known now (used when its
-     * history is complete, or when the settle timeout forces it): Prefect's rules, {@code start_time}
-     * = first entry into RUNNING (or {@code end_time} if the run never ran before it), {@code end_time}
-     * = the terminal's {@code occurred}, {@code total_run_time} up to that {@code occurred}.
+     * The finished-runs table record (the run's current finish: its latest published terminal state
+     * by {@code occurred}), recomputed from what is known now; null when it did not change.
      */
-    public FinishedFlowRun finishedRun() {
-        FlowRunEvent terminal =
-                Objects.requireNonNull(pendingFinish, "no pending finish").terminal();
-        Instant end = terminal.occurred();
-        Instant start = firstRunning == null || firstRunning.isAfter(end) ? end : firstRunning;
-        return new FinishedFlowRun(
-                terminal.workspace(),
-                terminal.flowRunId(),
-                terminal.flowRunName(),
-                terminal.flow(),
-                terminal.deployment(),
-                terminal.workPool(),
-                terminal.tags(),
-                terminal.stateType(),
-                terminal.stateName(),
-                start,
-                end,
-                totalRunTimeUntil(end),
-                terminal.runCount());
+    private FinishedFlowRun currentFinish(List<FinishedFlowRun> publishedNow, FlowRunTransition accepted) {
+        int latest = -1;
+        for (int i = states.size() - 1; i >= 0; i--) {
+            if (states.get(i).isTerminal() && states.get(i).finishPublished()) {
+                latest = i;
+                break;
+            }
+        }
+        if (latest < 0) {
+            return null;
+        }
+        boolean historyBeforeItChanged = accepted != null
+                && !accepted.event().occurred().isAfter(states.get(latest).occurred());
+        if (publishedNow.isEmpty() && !historyBeforeItChanged) {
+            return null;
+        }
+        return finishOf(states, latest, gapBefore(states, latest).isEmpty());
     }
 
-    /** This history once the finish was published: finished, nothing pending. */
-    public RunHistory finishPublished() {
-        return new RunHistory(
-                states, true, lastSeenWallClockMs, firstRunning, trimmedRunTimeSeconds, trimmedRunningEntries, null);
+    /** What still makes the RUNNING time up to the state at {@code index} unknown, if anything. */
+    public Optional<HistoryGap> gapBefore(List<SeenState> ordered, int index) {
+        return HistoryGap.before(ordered, index, trimmedRunningEntries, trimmedStates > 0);
+    }
+
+    /**
+     * The finish of the terminal state at {@code index}, by Prefect's rules: {@code start_time} =
+     * first entry into RUNNING (or {@code end_time} if the run never ran before it), {@code end_time}
+     * = the first state of the streak of terminal states it ends, {@code total_run_time} = RUNNING
+     * time up to it (null when {@code known} is false), finish number = terminal states up to it.
+     */
+    FinishedFlowRun finishOf(List<SeenState> ordered, int index, boolean known) {
+        SeenState terminal = ordered.get(index);
+        int streakStart = index;
+        while (streakStart > 0 && ordered.get(streakStart - 1).isTerminal()) {
+            streakStart--;
+        }
+        Instant end = ordered.get(streakStart).occurred();
+        Instant start = firstRunning == null || firstRunning.isAfter(end) ? end : firstRunning;
+        double runTime = totalRunTimeUntil(ordered, trimmedRunTimeSeconds, terminal.occurred());
+        int finishNumber = trimmedTerminals
+                + (int) ordered.subList(0, index + 1).stream()
+                        .filter(SeenState::isTerminal)
+                        .count();
+        return new FinishedFlowRun(
+                labels.workspace(),
+                labels.flowRunId(),
+                labels.flowRunName(),
+                labels.flow(),
+                labels.deployment(),
+                labels.workPool(),
+                labels.tags(),
+                terminal.type(),
+                terminal.name(),
+                start,
+                end,
+                terminal.occurred(),
+                known ? runTime : null,
+                runTime,
+                terminal.runCount(),
+                finishNumber);
+    }
+
+    private InProgressRun inProgressRecord(SeenState current, boolean isStuck, Duration stuckAfter) {
+        return new InProgressRun(
+                labels.workspace(),
+                labels.flowRunId(),
+                labels.flowRunName(),
+                labels.flow(),
+                labels.deployment(),
+                labels.workPool(),
+                labels.tags(),
+                current.type(),
+                current.name(),
+                current.occurred(),
+                firstRunning,
+                current.runCount(),
+                isStuck,
+                stuckAfter.toSeconds());
+    }
+
+    /** The deadlines this history needs, by pipeline time. */
+    RunTimers dueTimers(TopologySettings rules) {
+        long settle = RunTimers.NONE;
+        for (SeenState state : states) {
+            if (state.awaitsFinish()) {
+                long due = state.occurred().toEpochMilli()
+                        + rules.finishSettleTimeout().toMillis();
+                settle = settle == RunTimers.NONE ? due : Math.min(settle, due);
+            }
+        }
+        SeenState current = current();
+        long stuckDue = RunTimers.NONE;
+        long purge = RunTimers.NONE;
+        if (current != null && !current.isTerminal() && !stuck && canBeStuck(current)) {
+            stuckDue = current.occurred().toEpochMilli()
+                    + rules.stuckAfter(labels.deployment().name()).toMillis();
+        }
+        if (current != null && current.isTerminal() && settle == RunTimers.NONE) {
+            purge = current.occurred().toEpochMilli()
+                    + rules.runStateRetention().toMillis();
+        }
+        return new RunTimers(settle, stuckDue, purge);
     }
 
     /** Prefect's {@code total_run_time} as of {@code until}: over the states seen so far. */
@@ -163,23 +306,74 @@ public record RunHistory(
         return next;
     }
 
-    /** Drops the oldest states beyond {@code maxStates}, carrying their RUNNING time and entries forward. */
+    /**
+     * Drops the oldest states beyond {@code maxStates}, carrying their RUNNING time, RUNNING entries
+     * and terminal count forward; never a terminal state whose finish is still unpublished.
+     */
     RunHistory trimmedTo(int maxStates) {
         if (states.size() <= maxStates) {
             return this;
         }
         List<SeenState> kept = new ArrayList<>(states);
+        int dropped = trimmedStates;
         double carried = trimmedRunTimeSeconds;
         int runningEntries = trimmedRunningEntries;
-        while (kept.size() > maxStates) {
-            SeenState dropped = kept.remove(0);
-            if (dropped.type() == StateType.RUNNING) {
-                carried += seconds(dropped.occurred(), kept.get(0).occurred());
+        int terminals = trimmedTerminals;
+        while (kept.size() > maxStates && !kept.get(0).awaitsFinish()) {
+            SeenState oldest = kept.remove(0);
+            dropped++;
+            if (oldest.type() == StateType.RUNNING) {
+                carried += seconds(oldest.occurred(), kept.get(0).occurred());
                 runningEntries++;
+            }
+            if (oldest.isTerminal()) {
+                terminals++;
             }
         }
         return new RunHistory(
-                kept, finished, lastSeenWallClockMs, firstRunning, carried, runningEntries, pendingFinish);
+                kept,
+                labels,
+                firstRunning,
+                dropped,
+                carried,
+                runningEntries,
+                terminals,
+                stuck,
+                inProgressPublished,
+                timers);
+    }
+
+    RunHistory withTimers(RunTimers next) {
+        return new RunHistory(
+                states,
+                labels,
+                firstRunning,
+                trimmedStates,
+                trimmedRunTimeSeconds,
+                trimmedRunningEntries,
+                trimmedTerminals,
+                stuck,
+                inProgressPublished,
+                next);
+    }
+
+    private RunHistory withStates(List<SeenState> next) {
+        return new RunHistory(
+                next,
+                labels,
+                firstRunning,
+                trimmedStates,
+                trimmedRunTimeSeconds,
+                trimmedRunningEntries,
+                trimmedTerminals,
+                stuck,
+                inProgressPublished,
+                timers);
+    }
+
+    /** Prefect's RUNNING and PENDING states are the ones a run can hang in (PAUSED and SCHEDULED wait by design). */
+    private static boolean canBeStuck(SeenState state) {
+        return state.type() == StateType.RUNNING || state.type() == StateType.PENDING;
     }
 
     private static Instant earliestRunning(Instant known, FlowRunEvent event) {

@@ -2,30 +2,37 @@ package dev.flowpulse.streams.run;
 
 import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FlowRunTransition;
+import dev.flowpulse.contract.InProgressRun;
+import java.util.List;
 
 /**
- * What accepting one new state change did to a run: the run's next history, the transition to
- * publish and, when the run's finish can be published now, the finished run. The finish may be
- * about this transition (a terminal state with a complete history) or about an earlier terminal
- * state held back until this event filled the gap.
+ * What one new state change, or a due timer, did to a run: the run's next history and what to
+ * publish. Only travels in memory inside the per-run processor; never serialized.
  *
- * <p>Only travels in memory inside the per-run processor; never serialized.
- *
- * @param finished the finished run to publish now, or null
+ * @param history        the history to store; null when the run is forgotten (purged)
+ * @param transition     the accepted state change, or null for a timer step
+ * @param finishes       finishes published now, each counted once (in occurred order)
+ * @param forcedFinishes how many of them were forced by the settle time with their duration unknown
+ * @param currentFinish  the run's current finish for the finished-runs table, or null when unchanged
+ * @param inProgress     the run's in-progress record, or null when unchanged (see {@code inProgressEnded})
+ * @param inProgressEnded the run left the in-progress table: publish a tombstone
+ * @param stuckFlagged   the run was flagged stuck in this step
  */
-public record RunStep(RunHistory history, FlowRunTransition transition, FinishedFlowRun finished) {
+public record RunStep(
+        RunHistory history,
+        FlowRunTransition transition,
+        List<FinishedFlowRun> finishes,
+        int forcedFinishes,
+        FinishedFlowRun currentFinish,
+        InProgressRun inProgress,
+        boolean inProgressEnded,
+        boolean stuckFlagged) {
 
-    public boolean emitsFinish() {
-        return finished != null;
+    public RunStep {
+        finishes = List.copyOf(finishes);
     }
 
-    /** This transition is the run's first terminal state, but its finish waits for missing states. */
-    public boolean holdsFinishBack() {
-        return transition.finishesRun() && finished == null;
-    }
-
-    /** This transition filled the gap of a terminal state held back before. */
-    public boolean releasesHeldFinish() {
-        return finished != null && !transition.finishesRun();
+    public boolean purged() {
+        return history == null;
     }
 }

@@ -2,41 +2,59 @@ package dev.flowpulse.streams.window;
 
 import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FlowRunEvent;
-import dev.flowpulse.contract.ResourceRef;
+import dev.flowpulse.contract.StateType;
 import dev.flowpulse.contract.WindowStats;
 
 /**
- * What one record adds to the window statistics: a distinct state entry (from a transition) or a
- * run's finish (published once per run, possibly later than its terminal transition). Carrying
- * either in one value lets both streams share one repartition and one window store per dimension.
- * Value of the {@code window-stats-by-*} repartition topics (JSON). Exactly one field is non-null.
- * The field {@code event} keeps the name it had in the {@code FlowRunTransition} these topics
- * carried before, so records in flight across an upgrade still count as state entries.
+ * What one record adds to the windows of every group it belongs to: a distinct state entry (from
+ * a transition) or a finish (published once per terminal state, possibly later than its
+ * transition). Small on purpose: it is the value of the one {@code window-contributions-by-group}
+ * repartition (JSON), fanned out to one record per group before it.
  *
- * <p>Immutable.
+ * <p>Immutable. Exactly one of {@code stateType} and {@code finishedType} is non-null.
  *
- * @param event  the state change, for {@link WindowStats#plusState}
- * @param finish the finished run, for {@link WindowStats#plusFinish}
+ * @param occurredMs      event time: the state's {@code occurred}, or the terminal state's for a finish
+ * @param retry           the state is an entry into RUNNING that is a retry ({@code run_count > 1}, not a resume from PAUSED)
+ * @param durationSeconds a finish's {@code total_run_time}; null when unknown
  */
-public record WindowContribution(FlowRunEvent event, FinishedFlowRun finish) {
+public record WindowContribution(
+        String flowRunId,
+        long occurredMs,
+        StateType stateType,
+        String stateName,
+        boolean retry,
+        StateType finishedType,
+        Double durationSeconds) {
 
     public static WindowContribution ofState(FlowRunEvent event) {
-        return new WindowContribution(event, null);
+        return new WindowContribution(
+                event.flowRunId(),
+                event.occurred().toEpochMilli(),
+                event.stateType(),
+                event.stateName(),
+                event.isRetry(),
+                null,
+                null);
     }
 
     public static WindowContribution ofFinish(FinishedFlowRun finish) {
-        return new WindowContribution(null, finish);
+        return new WindowContribution(
+                finish.flowRunId(),
+                finish.terminalTime().toEpochMilli(),
+                null,
+                finish.stateName(),
+                false,
+                finish.stateType(),
+                finish.totalRunTimeSeconds());
     }
 
-    public ResourceRef flow() {
-        return event != null ? event.flow() : finish.flow();
-    }
-
-    public ResourceRef deployment() {
-        return event != null ? event.deployment() : finish.deployment();
+    public boolean isFinish() {
+        return finishedType != null;
     }
 
     public WindowStats addTo(WindowStats stats) {
-        return event != null ? stats.plusState(event) : stats.plusFinish(finish);
+        return isFinish()
+                ? stats.plusFinish(finishedType, durationSeconds)
+                : stats.plusState(stateType, stateName, retry);
     }
 }

@@ -107,4 +107,25 @@ class DeadLetterHandlersTest {
         assertThat(DeadLetters.get(record.headers(), HeaderNames.DLQ_SOURCE_OFFSET))
                 .isEqualTo(offset);
     }
+
+    @Test
+    void shouldCountWhatTheHandlersSetAsideInTheTopologysCounters() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        dev.flowpulse.streams.StreamsCounters counters = new dev.flowpulse.streams.StreamsCounters(registry);
+        DeadLetterProcessingHandler processing = new DeadLetterProcessingHandler();
+        processing.configure(Map.of(
+                StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+                "flowpulse.dead-letters",
+                dev.flowpulse.streams.StreamsCounters.CONFIG_KEY,
+                counters));
+
+        processing.handleError(new Source("t", 0, 1L), new Record<>("k", "v", 0L), new IllegalStateException("boom"));
+
+        assertThat(registry.find("flowpulse.streams.dead.letters")
+                        .tag("reason", DeadLetterProcessingHandler.REASON)
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+    }
 }

@@ -1,14 +1,14 @@
 package dev.flowpulse.streams.run;
 
-import static dev.flowpulse.streams.SampleEvents.CRIMSON_FOX;
 import static dev.flowpulse.streams.SampleEvents.POLITE_LEMUR;
 import static dev.flowpulse.streams.SampleEvents.crimsonFoxLifecycle;
 import static dev.flowpulse.streams.SampleEvents.derive;
 import static dev.flowpulse.streams.SampleEvents.eventId;
 import static dev.flowpulse.streams.SampleEvents.following;
+import static dev.flowpulse.streams.SampleEvents.named;
 import static dev.flowpulse.streams.SampleEvents.parsed;
+import static dev.flowpulse.streams.SampleEvents.refinishedRun;
 import static dev.flowpulse.streams.SampleEvents.retriedRun;
-import static dev.flowpulse.streams.SampleEvents.runCount;
 import static dev.flowpulse.streams.SampleEvents.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -16,297 +16,346 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FlowRunEvent;
-import dev.flowpulse.contract.Json;
 import dev.flowpulse.contract.JsonSerde;
 import dev.flowpulse.contract.StateType;
+import dev.flowpulse.streams.TopologySettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Prefect's timing rules replayed without Kafka. */
+/** The per-run rules replayed without Kafka; time is pipeline time, passed in. */
 class RunHistoryTest {
 
-    private static final int CAP = 200;
+    private static final TopologySettings RULES = TopologySettings.defaults();
     private static final Instant T0 = Instant.parse("2026-05-04T14:00:00Z");
+    private static final String RUN = "019df300-aaaa-7000-8000-000000000001";
 
-    /** Feeds events in the given order; returns every step produced (redeliveries produce none). */
-    private static List<RunStep> replay(List<FlowRunEvent> events) {
-        RunHistory history = RunHistory.empty();
+    /** The history and every step after feeding {@code events} in this order, pipeline time = max occurred. */
+    private record Replay(RunHistory history, List<RunStep> steps, long nowMs) {
+
+        List<FinishedFlowRun> finishes() {
+            return steps.stream().flatMap(s -> s.finishes().stream()).toList();
+        }
+
+        FinishedFlowRun lastCurrentFinish() {
+            FinishedFlowRun last = null;
+            for (RunStep step : steps) {
+                last = step.currentFinish() != null ? step.currentFinish() : last;
+            }
+            return last;
+        }
+
+        Replay at(Instant pipelineTime) {
+            RunStep step = history.onTimer(pipelineTime.toEpochMilli(), RULES);
+            List<RunStep> all = new ArrayList<>(steps);
+            all.add(step);
+            return new Replay(step.history(), all, pipelineTime.toEpochMilli());
+        }
+    }
+
+    private static Replay replay(List<? extends com.fasterxml.jackson.databind.JsonNode> events) {
+        return replay(RunHistory.empty(), events.stream().map(e -> parsed(e)).toList(), Long.MIN_VALUE);
+    }
+
+    private static Replay replay(RunHistory start, List<FlowRunEvent> events, long fromMs) {
+        RunHistory history = start;
         List<RunStep> steps = new ArrayList<>();
-        long now = 1_000L;
+        long now = fromMs;
         for (FlowRunEvent event : events) {
-            Optional<RunStep> step = history.accept(event, now++, CAP);
+            now = Math.max(now, event.occurred().toEpochMilli());
+            Optional<RunStep> step = history.accept(event, now, RULES);
             if (step.isPresent()) {
                 steps.add(step.get());
                 history = step.get().history();
             }
         }
-        return steps;
-    }
-
-    private static List<FlowRunEvent> crimsonFox() {
-        return crimsonFoxLifecycle().stream().map(e -> parsed(e)).toList();
+        return new Replay(history, steps, now);
     }
 
     @Test
     void shouldReplayPrefectTotalRunTimeForCrimsonFox() {
-        List<RunStep> steps = replay(crimsonFox());
+        Replay fox = replay(crimsonFoxLifecycle());
 
-        assertThat(steps).hasSize(5);
         // Completed 09:07:42.315502 - Running 09:05:09.874120 = 152.441382 s
-        assertThat(steps.get(4).transition().totalRunTimeSeconds()).isCloseTo(152.441382, within(1e-6));
-        assertThat(steps.stream().map(s -> s.transition().finishesRun()))
-                .containsExactly(false, false, false, false, true);
-        FinishedFlowRun finished = steps.get(4).finished();
-        assertThat(finished.startTime()).isEqualTo(Instant.parse("2026-05-04T09:05:09.874120Z"));
-        assertThat(finished.endTime()).isEqualTo(Instant.parse("2026-05-04T09:07:42.315502Z"));
-        assertThat(finished.runCount()).isEqualTo(1);
-        assertThat(finished.stateType()).isEqualTo(StateType.COMPLETED);
-        assertThat(finished.flow().name()).isEqualTo("etl-orders");
+        assertThat(fox.finishes()).singleElement().satisfies(f -> {
+            assertThat(f.totalRunTimeSeconds()).isCloseTo(152.441382, within(1e-6));
+            assertThat(f.durationKnown()).isTrue();
+            assertThat(f.finishNumber()).isEqualTo(1);
+            assertThat(f.startTime()).isEqualTo(Instant.parse("2026-05-04T09:05:09.874120Z"));
+            assertThat(f.endTime()).isEqualTo(Instant.parse("2026-05-04T09:07:42.315502Z"));
+        });
+        assertThat(fox.lastCurrentFinish()).isEqualTo(fox.finishes().get(0));
     }
 
     @Test
     void shouldDropAnEventWhoseIdTheRunHasSeen() {
-        List<FlowRunEvent> events = new ArrayList<>(crimsonFox());
-        events.add(events.get(4));
-        events.add(events.get(0));
+        Replay fox = replay(crimsonFoxLifecycle());
 
-        assertThat(replay(events)).hasSize(5);
+        assertThat(fox.history().accept(parsed(crimsonFoxLifecycle().get(4)), fox.nowMs(), RULES))
+                .isEmpty();
     }
 
     @Test
-    void shouldFinishARunOnlyOnItsFirstTerminalState() {
-        List<FlowRunEvent> events = new ArrayList<>(crimsonFox());
-        // Forced out of Completed and finished again: a transition, not a second finished run.
-        events.add(parsed(runCount(
-                derive(sample("Running"), CRIMSON_FOX, eventId(1), Instant.parse("2026-05-04T09:10:00Z")), 2)));
-        events.add(parsed(runCount(
-                derive(sample("Completed"), CRIMSON_FOX, eventId(2), Instant.parse("2026-05-04T09:11:00Z")), 2)));
+    void shouldCountEachFinishOfARunRetriedAfterItsTerminalState() {
+        // Running 14:00 -> Failed 14:01 -> AwaitingRetry 14:02 -> Retrying 14:03 -> Completed 14:04
+        Replay run = replay(refinishedRun(RUN, 1, T0));
 
-        List<RunStep> steps = replay(events);
-
-        assertThat(steps).hasSize(7);
-        assertThat(steps.stream().filter(RunStep::emitsFinish)).hasSize(1);
-        assertThat(steps.get(6).transition().finishesRun()).isFalse();
-        // 152.441382 s first run + 60 s second run
-        assertThat(steps.get(6).transition().totalRunTimeSeconds()).isCloseTo(212.441382, within(1e-6));
+        assertThat(run.finishes())
+                .extracting(
+                        FinishedFlowRun::stateType, FinishedFlowRun::finishNumber, FinishedFlowRun::totalRunTimeSeconds)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(StateType.FAILED, 1, 60.0),
+                        // Prefect keeps adding: 60 s of the first attempt + 60 s of the retry
+                        org.assertj.core.groups.Tuple.tuple(StateType.COMPLETED, 2, 120.0));
+        assertThat(run.lastCurrentFinish().stateType()).isEqualTo(StateType.COMPLETED);
+        assertThat(run.lastCurrentFinish().endTime()).isEqualTo(T0.plusSeconds(240));
+        assertThat(run.lastCurrentFinish().startTime()).isEqualTo(T0);
     }
 
     @Test
-    void shouldSumEveryRunningSpanOfARetriedRun() {
-        String run = "019df300-aaaa-7000-8000-000000000001";
-        // Running 14:00:00 -> AwaitingRetry 14:00:30 -> Retrying 14:01:30 -> Completed 14:02:15 (run_count 2)
-        List<RunStep> steps =
-                replay(retriedRun(run, 11, T0).stream().map(e -> parsed(e)).toList());
+    void shouldMakeTheLaterTerminalStateByOccurredTheCurrentFinishWhateverTheArrivalOrder() {
+        List<ObjectNode> run = refinishedRun(RUN, 1, T0);
+        // Arrival: Running, Retrying, Completed, AwaitingRetry, Failed (Failed occurred first)
+        Replay replay = replay(List.of(run.get(0), run.get(3), run.get(4), run.get(2), run.get(1)));
 
-        // (14:00:30 - 14:00:00) + (14:02:15 - 14:01:30) = 30 s + 45 s
-        assertThat(steps.get(3).transition().totalRunTimeSeconds()).isEqualTo(75.0);
-        assertThat(steps.get(3).finished().startTime()).isEqualTo(T0);
+        assertThat(replay.finishes())
+                .extracting(FinishedFlowRun::stateType)
+                .containsExactly(StateType.FAILED, StateType.COMPLETED);
+        assertThat(replay.lastCurrentFinish().stateType()).isEqualTo(StateType.COMPLETED);
+        assertThat(replay.lastCurrentFinish().finishNumber()).isEqualTo(2);
+        assertThat(replay.finishes()).allMatch(FinishedFlowRun::durationKnown);
     }
 
     @Test
-    void shouldOrderALateStateByOccurredBeforeTheRunFinishes() {
-        String run = "019df300-aaaa-7000-8000-000000000002";
-        List<FlowRunEvent> retried =
-                retriedRun(run, 21, T0).stream().map(e -> parsed(e)).toList();
+    void shouldKeepTheLaterTerminalCurrentWhenAnEarlierOneArrivesAfterItWasForced() {
+        List<ObjectNode> run = refinishedRun(RUN, 1, T0);
+        // Completed arrives alone: Retrying's predecessor (AwaitingRetry) and Failed are missing.
+        Replay first = replay(List.of(run.get(0), run.get(3), run.get(4)));
+        assertThat(first.finishes()).isEmpty();
+        Replay forced = first.at(T0.plusSeconds(240).plus(RULES.finishSettleTimeout()));
+        assertThat(forced.finishes()).singleElement().satisfies(f -> {
+            assertThat(f.stateType()).isEqualTo(StateType.COMPLETED);
+            assertThat(f.durationKnown()).isFalse();
+            assertThat(f.totalRunTimeSeconds()).isNull();
+        });
 
-        // Running, Retrying, AwaitingRetry, Completed
-        List<RunStep> steps = replay(List.of(retried.get(0), retried.get(2), retried.get(1), retried.get(3)));
+        // Then Failed (occurred 14:01) arrives: a finish of its own, counted, but not the current state.
+        Replay late = replay(forced.history(), List.of(parsed(run.get(1)), parsed(run.get(2))), forced.nowMs());
 
-        // Arrival order alone would count Running -> Retrying (90 s) as running time.
-        assertThat(steps.get(2).transition().totalRunTimeSeconds()).isEqualTo(30.0);
-        assertThat(steps.get(3).transition().totalRunTimeSeconds()).isEqualTo(75.0);
-        assertThat(steps.get(3).finished().totalRunTimeSeconds()).isEqualTo(75.0);
-        assertThat(steps.get(3).history().states().stream().map(SeenState::eventId))
-                .containsExactly(eventId(21), eventId(22), eventId(23), eventId(24));
+        assertThat(late.finishes())
+                .singleElement()
+                .extracting(FinishedFlowRun::stateType)
+                .isEqualTo(StateType.FAILED);
+        // The table record is recomputed: COMPLETED, now finish 2, and its history is complete now.
+        assertThat(late.lastCurrentFinish().stateType()).isEqualTo(StateType.COMPLETED);
+        assertThat(late.lastCurrentFinish().finishNumber()).isEqualTo(2);
+        assertThat(late.lastCurrentFinish().totalRunTimeSeconds()).isEqualTo(120.0);
     }
 
     @Test
-    void shouldCountRunningToCancellingButNotCancellingToCancelled() {
-        // Running 12:30:00 (derived) -> Cancelling 12:31:00.500112 -> Cancelled 12:31:04.771903
-        List<FlowRunEvent> events = List.of(
-                parsed(derive(sample("Running"), POLITE_LEMUR, eventId(31), Instant.parse("2026-05-04T12:30:00Z"))),
-                parsed(sample("Cancelling")),
-                parsed(sample("Cancelled")));
+    void shouldNotCountTheRetryWaitAsRunningTimeWhenAwaitingRetryIsLost() {
+        // Running 14:00:00 -> AwaitingRetry 14:00:30 (lost) -> Retrying 14:01:30 -> Completed 14:02:15
+        List<ObjectNode> retried = retriedRun(RUN, 1, T0);
+        Replay replay = replay(List.of(retried.get(0), retried.get(2), retried.get(3)));
 
-        List<RunStep> steps = replay(events);
+        // Retrying left SCHEDULED, but the state before it is Running: a span end is missing.
+        assertThat(replay.finishes()).isEmpty();
+        Replay settled = replay.at(T0.plusSeconds(135).plus(RULES.finishSettleTimeout()));
+        assertThat(settled.finishes()).singleElement().satisfies(f -> {
+            assertThat(f.totalRunTimeSeconds()).isNull();
+            // what the states seen add up to counts the lost retry wait as running: 90 s + 45 s, not a duration
+            assertThat(f.knownRunTimeSeconds()).isEqualTo(135.0);
+        });
+    }
 
-        // 12:31:00.500112 - 12:30:00 = 60.500112 s; the 4.27 s in CANCELLING do not count
-        assertThat(steps.get(2).finished().totalRunTimeSeconds()).isCloseTo(60.500112, within(1e-6));
-        assertThat(steps.get(2).finished().stateType()).isEqualTo(StateType.CANCELLED);
+    @Test
+    void shouldDetectALostRunningStateAfterAPause() {
+        // Running 14:00 -> Paused 14:00:30 -> Running 14:01:30 (lost) -> Completed 14:02:15
+        ObjectNode running = derive(sample("Running"), RUN, eventId(1), T0);
+        ObjectNode paused =
+                following(derive(named(sample("Scheduled"), "Paused"), RUN, eventId(2), T0.plusSeconds(30)), running);
+        ((ObjectNode) paused.get("resource")).put("prefect.state-type", "PAUSED");
+        ObjectNode resumed = following(derive(sample("Running"), RUN, eventId(3), T0.plusSeconds(90)), paused);
+        ObjectNode completed = following(derive(sample("Completed"), RUN, eventId(4), T0.plusSeconds(135)), resumed);
+
+        Replay missing = replay(List.of(running, paused, completed));
+        assertThat(missing.finishes()).isEmpty();
+        assertThat(missing.history().gapBefore(missing.history().states(), 2))
+                .get()
+                .extracting(HistoryGap::reason)
+                .isEqualTo(HistoryGap.Reason.RUNNING_UNSEEN);
+
+        Replay complete = replay(missing.history(), List.of(parsed(resumed)), missing.nowMs());
+        // 30 s before the pause + 45 s after it
+        assertThat(complete.finishes())
+                .singleElement()
+                .extracting(FinishedFlowRun::totalRunTimeSeconds)
+                .isEqualTo(75.0);
+    }
+
+    @Test
+    void shouldWaitForTheSettleTimeByPipelineTimeNotBefore() {
+        ObjectNode completed = sample("Completed"); // follows crimson-fox's Running, not seen
+        Replay held = replay(List.of(completed));
+        Instant occurred = Instant.parse("2026-05-04T09:07:42.315502Z");
+
+        assertThat(held.at(occurred.plus(RULES.finishSettleTimeout()).minusMillis(1))
+                        .finishes())
+                .isEmpty();
+        assertThat(held.at(occurred.plus(RULES.finishSettleTimeout())).finishes())
+                .singleElement()
+                .extracting(FinishedFlowRun::durationKnown)
+                .isEqualTo(false);
+        assertThat(held.history().timers().settleDueMs())
+                .isEqualTo(occurred.plus(RULES.finishSettleTimeout()).toEpochMilli());
+    }
+
+    @Test
+    void shouldKeepAnUnfinishedRunAndForgetAFinishedOneAfterTheRetention() {
+        Replay running = replay(List.of(derive(sample("Running"), RUN, eventId(1), T0)));
+        assertThat(running.history().timers().purgeDueMs()).isEqualTo(RunTimers.NONE);
+        assertThat(running.at(T0.plus(Duration.ofDays(30))).history()).isNotNull();
+
+        Replay fox = replay(crimsonFoxLifecycle());
+        Instant completed = Instant.parse("2026-05-04T09:07:42.315502Z");
+        assertThat(fox.history().timers().purgeDueMs())
+                .isEqualTo(completed.plus(RULES.runStateRetention()).toEpochMilli());
+        assertThat(fox.at(completed.plus(RULES.runStateRetention()).minusMillis(1))
+                        .history())
+                .isNotNull();
+        assertThat(fox.at(completed.plus(RULES.runStateRetention())).history()).isNull();
+    }
+
+    @Test
+    void shouldPublishTheInProgressRecordWhileTheRunIsUnfinishedThenATombstone() {
+        Replay fox = replay(crimsonFoxLifecycle());
+
+        assertThat(fox.steps())
+                .extracting(s -> s.inProgress() == null ? null : s.inProgress().stateName())
+                .containsExactly("Scheduled", "Pending", "Submitting", "Running", null);
+        assertThat(fox.steps().get(4).inProgressEnded()).isTrue();
+        assertThat(fox.steps().get(3).inProgress().startTime()).isEqualTo(Instant.parse("2026-05-04T09:05:09.874120Z"));
+    }
+
+    @Test
+    void shouldFlagARunStuckInRunningAfterItsThresholdWithDeploymentOverrides() {
+        Replay running = replay(List.of(derive(sample("Running"), RUN, eventId(1), T0)));
+        assertThat(running.history().timers().stuckDueMs())
+                .isEqualTo(T0.plus(Duration.ofHours(1)).toEpochMilli());
+
+        RunStep before = running.history()
+                .onTimer(T0.plus(Duration.ofHours(1)).minusMillis(1).toEpochMilli(), RULES);
+        RunStep stuck = running.history().onTimer(T0.plus(Duration.ofHours(1)).toEpochMilli(), RULES);
+
+        assertThat(before.stuckFlagged()).isFalse();
+        assertThat(stuck.stuckFlagged()).isTrue();
+        assertThat(stuck.inProgress().stuck()).isTrue();
+        assertThat(stuck.inProgress().stuckAfterSeconds()).isEqualTo(3600);
+        assertThat(stuck.history().timers().stuckDueMs()).isEqualTo(RunTimers.NONE);
+
+        // hourly-sync (the sample's deployment) may run 4 h
+        TopologySettings overridden =
+                RULES.withStuckAfter(Duration.ofHours(1), Map.of("hourly-sync", Duration.ofHours(4)));
+        assertThat(running.history()
+                        .onTimer(T0.plus(Duration.ofHours(2)).toEpochMilli(), overridden)
+                        .stuckFlagged())
+                .isFalse();
+    }
+
+    @Test
+    void shouldFlagAPendingRunStuckButNeverAScheduledOne() {
+        Replay pending = replay(List.of(derive(sample("Pending"), RUN, eventId(1), T0)));
+        Replay scheduled = replay(List.of(derive(sample("Scheduled"), RUN, eventId(1), T0)));
+
+        assertThat(pending.history()
+                        .onTimer(T0.plus(Duration.ofHours(1)).toEpochMilli(), RULES)
+                        .stuckFlagged())
+                .isTrue();
+        assertThat(scheduled.history().timers().stuckDueMs()).isEqualTo(RunTimers.NONE);
+        assertThat(scheduled
+                        .history()
+                        .onTimer(T0.plus(Duration.ofDays(3)).toEpochMilli(), RULES)
+                        .stuckFlagged())
+                .isFalse();
+    }
+
+    @Test
+    void shouldClearTheStuckFlagWhenTheStateChanges() {
+        ObjectNode running = derive(sample("Running"), RUN, eventId(1), T0);
+        Replay replay = replay(List.of(running));
+        RunStep stuck = replay.history().onTimer(T0.plus(Duration.ofHours(2)).toEpochMilli(), RULES);
+        ObjectNode completed =
+                following(derive(sample("Completed"), RUN, eventId(2), T0.plus(Duration.ofHours(3))), running);
+
+        RunStep done = stuck.history()
+                .accept(parsed(completed), T0.plus(Duration.ofHours(3)).toEpochMilli(), RULES)
+                .orElseThrow();
+
+        assertThat(done.inProgressEnded()).isTrue();
+        assertThat(done.history().stuck()).isFalse();
+        assertThat(done.finishes())
+                .singleElement()
+                .extracting(FinishedFlowRun::totalRunTimeSeconds)
+                .isEqualTo(10800.0);
     }
 
     @Test
     void shouldStartARunThatNeverRanAtItsEnd() {
-        // Cancelled straight from Scheduled (run_count 0): Prefect sets start_time = end_time.
-        String run = "019df300-aaaa-7000-8000-000000000003";
-        ObjectNode scheduled = derive(sample("Scheduled"), run, eventId(41), T0);
-        List<RunStep> steps = replay(List.of(
-                parsed(scheduled),
-                parsed(following(
-                        runCount(derive(sample("Cancelled"), run, eventId(42), T0.plusSeconds(10)), 0), scheduled))));
+        ObjectNode scheduled = derive(sample("Scheduled"), POLITE_LEMUR, eventId(1), T0);
+        ObjectNode cancelled = derive(sample("Cancelled"), POLITE_LEMUR, eventId(2), T0.plusSeconds(10));
+        ((ObjectNode) cancelled.get("payload").get("intended")).put("from", "SCHEDULED");
+        ((ObjectNode) cancelled.get("resource")).put("prefect.run-count", "0");
 
-        FinishedFlowRun finished = steps.get(1).finished();
-        assertThat(finished.startTime()).isEqualTo(finished.endTime()).isEqualTo(T0.plusSeconds(10));
+        FinishedFlowRun finished =
+                replay(List.of(scheduled, cancelled)).finishes().get(0);
+
+        assertThat(finished.startTime()).isEqualTo(finished.endTime());
         assertThat(finished.totalRunTimeSeconds()).isZero();
     }
 
     @Test
     void shouldKeepRunningTimeOfStatesTrimmedByTheCap() {
-        String run = "019df300-aaaa-7000-8000-000000000004";
+        TopologySettings capped = new TopologySettings(
+                RULES.windowSizes(),
+                RULES.hopSize(),
+                RULES.hopAdvance(),
+                RULES.windowGrace(),
+                RULES.tagPrefixes(),
+                RULES.windowUpdateInterval(),
+                RULES.runStateRetention(),
+                2,
+                RULES.finishSettleTimeout(),
+                RULES.stuckAfter(),
+                Map.of(),
+                RULES.timerInterval());
         RunHistory history = RunHistory.empty();
-        // Running and Scheduled alternating every 10 s, at most 3 states kept.
-        for (int i = 0; i < 6; i++) {
-            String state = i % 2 == 0 ? "Running" : "Scheduled";
-            history = history.accept(parsed(derive(sample(state), run, eventId(50 + i), T0.plusSeconds(10L * i))), i, 3)
-                    .orElseThrow()
-                    .history();
+        List<FinishedFlowRun> finishes = new ArrayList<>();
+        for (var event : retriedRun(RUN, 1, T0)) {
+            RunStep step = history.accept(
+                            parsed(event), parsed(event).occurred().toEpochMilli(), capped)
+                    .orElseThrow();
+            history = step.history();
+            finishes.addAll(step.finishes());
         }
-        RunStep last = history.accept(parsed(derive(sample("Completed"), run, eventId(60), T0.plusSeconds(60))), 7, 3)
-                .orElseThrow();
 
-        assertThat(last.history().states()).hasSize(3);
-        // Running at 0, 20, 40 s, each left 10 s later: 30 s, though only 3 states are kept
-        assertThat(last.transition().totalRunTimeSeconds()).isEqualTo(30.0);
-        assertThat(last.finished().startTime()).isEqualTo(T0);
-    }
-
-    @Test
-    void shouldExpireAfterTheRetentionOfWallClockTime() {
-        RunHistory history = RunHistory.empty()
-                .accept(parsed(sample("Running")), 1_000L, CAP)
-                .orElseThrow()
-                .history();
-
-        assertThat(history.expired(1_000L + Duration.ofDays(7).toMillis(), Duration.ofDays(7)))
-                .isFalse();
-        assertThat(history.expired(1_001L + Duration.ofDays(7).toMillis(), Duration.ofDays(7)))
-                .isTrue();
-    }
-
-    @Test
-    void shouldHoldBackAFinishUntilTheRunningStateArrives() {
-        // Completed first, then Scheduled, Pending, Submitting, Running: Completed follows Running.
-        List<FlowRunEvent> fox = crimsonFox();
-        List<RunStep> steps = replay(List.of(fox.get(4), fox.get(0), fox.get(1), fox.get(2), fox.get(3)));
-
-        assertThat(steps).hasSize(5);
-        assertThat(steps.get(0).transition().finishesRun()).isTrue();
-        assertThat(steps.get(0).holdsFinishBack()).isTrue();
-        assertThat(steps.get(0).history().pendingGap()).contains(HistoryGap.FOLLOWED_STATE_UNSEEN);
-        assertThat(steps.subList(0, 4)).noneMatch(RunStep::emitsFinish);
-        assertThat(steps.get(4).releasesHeldFinish()).isTrue();
-        assertThat(steps.get(4).transition().finishesRun()).isFalse();
-        // Completed 09:07:42.315502 - Running 09:05:09.874120 = 152.441382 s, though Running came last
-        FinishedFlowRun finished = steps.get(4).finished();
-        assertThat(finished.totalRunTimeSeconds()).isCloseTo(152.441382, within(1e-6));
-        assertThat(finished.startTime()).isEqualTo(Instant.parse("2026-05-04T09:05:09.874120Z"));
-        assertThat(finished.endTime()).isEqualTo(Instant.parse("2026-05-04T09:07:42.315502Z"));
-        assertThat(finished.stateType()).isEqualTo(StateType.COMPLETED);
-        assertThat(steps.get(4).history().finished()).isTrue();
-        assertThat(steps.get(4).history().hasPendingFinish()).isFalse();
-    }
-
-    @Test
-    void shouldHoldBackARetriedRunUntilItsSecondRunningEntryArrives() {
-        String run = "019df300-aaaa-7000-8000-000000000005";
-        List<FlowRunEvent> retried =
-                retriedRun(run, 71, T0).stream().map(e -> parsed(e)).toList();
-        // Running 14:00:00, AwaitingRetry 14:00:30, Completed 14:02:15 (run_count 2), then Retrying 14:01:30
-        List<RunStep> steps = replay(List.of(retried.get(0), retried.get(1), retried.get(3), retried.get(2)));
-
-        assertThat(steps.get(2).holdsFinishBack()).isTrue();
-        assertThat(steps.get(3).releasesHeldFinish()).isTrue();
-        // (14:00:30 - 14:00:00) + (14:02:15 - 14:01:30) = 30 s + 45 s
-        assertThat(steps.get(3).finished().totalRunTimeSeconds()).isEqualTo(75.0);
-        assertThat(steps.get(3).finished().runCount()).isEqualTo(2);
-    }
-
-    @Test
-    void shouldForceAPendingFinishWithWhatIsKnownAndNeverFinishAgain() {
-        // polite-lemur: Running 12:30:00 (derived), Cancelled 12:31:04.771903 following a Cancelling never seen.
-        RunHistory history = replay(List.of(
-                        parsed(derive(
-                                sample("Running"), POLITE_LEMUR, eventId(81), Instant.parse("2026-05-04T12:30:00Z"))),
-                        parsed(sample("Cancelled"))))
-                .get(1)
-                .history();
-        assertThat(history.hasPendingFinish()).isTrue();
-        assertThat(history.pendingFinish().sinceWallClockMs()).isEqualTo(1_001L);
-
-        FinishedFlowRun forced = history.finishedRun();
-        RunHistory published = history.finishPublished();
-
-        // Without Cancelling, all of Running 12:30:00 -> Cancelled 12:31:04.771903 looks like running time
-        assertThat(forced.totalRunTimeSeconds()).isCloseTo(64.771903, within(1e-6));
-        assertThat(forced.stateType()).isEqualTo(StateType.CANCELLED);
-        assertThat(published.finished()).isTrue();
-        assertThat(published.hasPendingFinish()).isFalse();
-        RunStep lateCancelling =
-                published.accept(parsed(sample("Cancelling")), 2_000L, CAP).orElseThrow();
-        assertThat(lateCancelling.emitsFinish()).isFalse();
-        assertThat(lateCancelling.transition().finishesRun()).isFalse();
-    }
-
-    @Test
-    void shouldNotFinishOnASecondTerminalStateWhileTheFirstIsPending() {
-        List<FlowRunEvent> fox = crimsonFox();
-        FlowRunEvent failedLater = parsed(
-                runCount(derive(sample("Failed"), CRIMSON_FOX, eventId(91), Instant.parse("2026-05-04T09:20:00Z")), 2));
-        FlowRunEvent runningAgain = parsed(runCount(
-                derive(sample("Running"), CRIMSON_FOX, eventId(92), Instant.parse("2026-05-04T09:15:00Z")), 2));
-
-        List<RunStep> steps =
-                replay(List.of(fox.get(4), failedLater, fox.get(0), fox.get(1), fox.get(2), fox.get(3), runningAgain));
-
-        assertThat(steps.get(1).transition().finishesRun()).isFalse();
-        assertThat(steps.get(1).emitsFinish()).isFalse();
-        assertThat(steps.stream().filter(RunStep::emitsFinish))
+        assertThat(history.states()).hasSize(2);
+        assertThat(finishes)
                 .singleElement()
-                .satisfies(step -> assertThat(step.finished().stateType()).isEqualTo(StateType.COMPLETED))
-                .satisfies(step ->
-                        assertThat(step.finished().totalRunTimeSeconds()).isCloseTo(152.441382, within(1e-6)));
-    }
-
-    @Test
-    void shouldSurviveTheStoreSerdeWithAPendingFinish() {
-        List<FlowRunEvent> fox = crimsonFox();
-        RunHistory history = replay(List.of(fox.get(4), fox.get(0))).get(1).history();
-        JsonSerde<RunHistory> serde = JsonSerde.of(RunHistory.class);
-
-        RunHistory read = serde.deserialize("t", serde.serialize("t", history));
-
-        assertThat(read).isEqualTo(history);
-        assertThat(read.pendingFinish().terminal()).isEqualTo(fox.get(4));
-        assertThat(read.pendingGap()).contains(HistoryGap.FOLLOWED_STATE_UNSEEN);
-    }
-
-    @Test
-    void shouldReadAHistoryStoredBeforePendingFinishesExisted() throws Exception {
-        RunHistory history = replay(crimsonFox()).get(4).history();
-        JsonSerde<RunHistory> serde = JsonSerde.of(RunHistory.class);
-        ObjectNode stored = (ObjectNode) Json.mapper().readTree(serde.serialize("t", history));
-        stored.remove(List.of("trimmed_running_entries", "pending_finish"));
-
-        RunHistory read = serde.deserialize("t", Json.mapper().writeValueAsBytes(stored));
-
-        assertThat(read).isEqualTo(history);
-        assertThat(read.hasPendingFinish()).isFalse();
-        assertThat(read.trimmedRunningEntries()).isZero();
+                .extracting(FinishedFlowRun::totalRunTimeSeconds)
+                .isEqualTo(75.0);
     }
 
     @Test
     void shouldSurviveTheStoreSerde() {
-        RunHistory history = replay(crimsonFox()).get(4).history();
+        Replay held = replay(List.of(sample("Completed")));
         JsonSerde<RunHistory> serde = JsonSerde.of(RunHistory.class);
 
-        RunHistory read = serde.deserialize("t", serde.serialize("t", history));
+        RunHistory back = serde.deserialize("t", serde.serialize("t", held.history()));
 
-        assertThat(read).isEqualTo(history);
-        assertThat(read.finished()).isTrue();
-        assertThat(read.states()).hasSize(5);
+        assertThat(back).isEqualTo(held.history());
     }
 }

@@ -1,0 +1,296 @@
+package dev.flowpulse.streams.window;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.flowpulse.contract.Json;
+import dev.flowpulse.contract.LateRecord;
+import dev.flowpulse.contract.StateType;
+import dev.flowpulse.contract.WindowKey;
+import dev.flowpulse.contract.WindowStats;
+import dev.flowpulse.streams.StreamsCounters;
+import dev.flowpulse.streams.TopologySettings;
+import dev.flowpulse.streams.time.PipelineClock;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Event-time windows, closed by pipeline time: every contribution updates the tumbling window of
+ * each configured size that contains its {@code occurred}; a window closes (its final result is
+ * emitted once, then it is dropped) when the task's pipeline time passes its end plus the grace.
+ * A contribution for a window that has closed is refused, counted and forwarded as a late record.
+ * Because closing follows the event time this task has read (not the wall clock, and not a window
+ * store's retention relative to stream time), a backlog replayed in one burst, a first start's
+ * lookback or a gap fill lands in the same windows as live delivery, as long as it is no older than
+ * the grace.
+ *
+ * <p>The hopping view (size {@code hopSize}, advancing by {@code hopAdvance}) is not kept per
+ * record: it is the sum of its {@code hopAdvance}-sized slices, computed when an update is
+ * published and when the hopping window closes. Closed slices are kept until the last hopping
+ * window containing them has closed.
+ *
+ * <p>Store layout ({@code window-aggregates}, time-ordered string keys, values {@link WindowStats}):
+ * {@code o|<end ms>|<size s>|<group>} open windows, {@code k|<end ms>|<group>} closed slices kept
+ * for hopping windows, {@code h|<end ms>|<group>} hopping windows due to close. The
+ * {@code window-updates-due} store holds the open windows changed since the last update
+ * publication, plus the task's event time and close mark. Every punctuation reads only what is due,
+ * in order, at most {@link #MAX_PER_PUNCTUATION} entries of each kind.
+ *
+ * <p>One instance per task, driven by that task's stream thread only.
+ */
+public final class WindowAggregator implements Processor<WindowGroup, WindowContribution, String, WindowOutput> {
+
+    public static final String CLOCK_KEY = "~event-time";
+    public static final String CLOSED_KEY = "~closed-until";
+    static final int MAX_PER_PUNCTUATION = 10_000;
+
+    private final String aggregateStoreName;
+    private final String dueStoreName;
+    private final TopologySettings settings;
+    private final StreamsCounters counters;
+    private final List<Long> sizesMs;
+    private final TreeSet<Long> publishedSizesMs = new TreeSet<>();
+    private final long advanceMs;
+    private final long hopMs;
+    private ProcessorContext<String, WindowOutput> context;
+    private KeyValueStore<String, WindowStats> windows;
+    private KeyValueStore<String, String> due;
+    private PipelineClock clock;
+    private long closedUntilMs;
+
+    public WindowAggregator(
+            String aggregateStoreName, String dueStoreName, TopologySettings settings, StreamsCounters counters) {
+        this.aggregateStoreName = aggregateStoreName;
+        this.dueStoreName = dueStoreName;
+        this.settings = settings;
+        this.counters = counters;
+        TreeSet<Long> sizes = new TreeSet<>();
+        settings.windowSizes().forEach(size -> {
+            sizes.add(size.toMillis());
+            publishedSizesMs.add(size.toMillis());
+        });
+        this.hopMs = settings.hopping() ? settings.hopSize().toMillis() : 0L;
+        this.advanceMs = settings.hopping() ? settings.hopAdvance().toMillis() : 0L;
+        if (settings.hopping()) {
+            sizes.add(advanceMs);
+        }
+        this.sizesMs = List.copyOf(sizes);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, WindowOutput> context) {
+        this.context = context;
+        this.windows = context.getStateStore(aggregateStoreName);
+        this.due = context.getStateStore(dueStoreName);
+        String eventTime = due.get(CLOCK_KEY);
+        String closed = due.get(CLOSED_KEY);
+        clock = new PipelineClock(
+                eventTime == null ? Long.MIN_VALUE : Long.parseLong(eventTime), context.currentSystemTimeMs());
+        closedUntilMs = closed == null ? Long.MIN_VALUE : Long.parseLong(closed);
+        context.schedule(settings.windowUpdateInterval(), PunctuationType.WALL_CLOCK_TIME, this::publish);
+    }
+
+    @Override
+    public void process(Record<WindowGroup, WindowContribution> record) {
+        WindowContribution c = record.value();
+        if (clock.observe(c.occurredMs(), context.currentSystemTimeMs())) {
+            due.put(CLOCK_KEY, Long.toString(clock.eventTimeMs()));
+        }
+        String group = groupText(record.key());
+        for (long sizeMs : sizesMs) {
+            long start = Math.floorDiv(c.occurredMs(), sizeMs) * sizeMs;
+            long end = start + sizeMs;
+            if (end <= closedUntilMs) {
+                refuseLate(record.key(), c, start, end, sizeMs);
+                continue;
+            }
+            String key = openKey(end, sizeMs, group);
+            WindowStats stats = windows.get(key);
+            windows.put(key, c.addTo(stats == null ? WindowStats.empty() : stats));
+            due.put(key, "");
+        }
+    }
+
+    /** Closes what is due by pipeline time, then publishes the updates of changed open windows. */
+    void publish(long wallMs) {
+        long now = clock.nowMs(wallMs);
+        if (now == Long.MIN_VALUE) {
+            return;
+        }
+        long threshold = now - settings.windowGrace().toMillis();
+        closeWindows(threshold);
+        if (hopMs > 0) {
+            closeHoppingWindows(threshold);
+        }
+        publishUpdates();
+    }
+
+    private void closeWindows(long threshold) {
+        List<KeyValue<String, WindowStats>> closing = new ArrayList<>();
+        try (KeyValueIterator<String, WindowStats> it = windows.range(prefix("o", 0), prefix("o", threshold) + "~")) {
+            while (it.hasNext() && closing.size() < MAX_PER_PUNCTUATION) {
+                closing.add(it.next());
+            }
+        }
+        long closedThrough = threshold;
+        if (closing.size() == MAX_PER_PUNCTUATION) {
+            closedThrough = endOf(closing.get(closing.size() - 1).key) - 1;
+        }
+        for (KeyValue<String, WindowStats> window : closing) {
+            String[] parts = window.key.split("\\|", 4);
+            long end = Long.parseLong(parts[1]);
+            long sizeMs = Long.parseLong(parts[2]) * 1000;
+            WindowGroup group = parseGroup(parts[3]);
+            windows.delete(window.key);
+            due.delete(window.key);
+            if (publishedSizesMs.contains(sizeMs)) {
+                forward(WindowOutput.Kind.FINAL, group, end - sizeMs, end, sizeMs, sizeMs, window.value.asClosed());
+            }
+            if (hopMs > 0 && sizeMs == advanceMs) {
+                windows.put(keptKey(end, parts[3]), window.value);
+                for (long e = end; e < end + hopMs; e += advanceMs) {
+                    windows.put(hopKey(e, parts[3]), WindowStats.empty());
+                }
+            }
+        }
+        if (closedThrough > closedUntilMs) {
+            closedUntilMs = closedThrough;
+            due.put(CLOSED_KEY, Long.toString(closedUntilMs));
+        }
+    }
+
+    private void closeHoppingWindows(long threshold) {
+        List<String> closing = new ArrayList<>();
+        try (KeyValueIterator<String, WindowStats> it = windows.range(prefix("h", 0), prefix("h", threshold) + "~")) {
+            while (it.hasNext() && closing.size() < MAX_PER_PUNCTUATION) {
+                closing.add(it.next().key);
+            }
+        }
+        for (String key : closing) {
+            String[] parts = key.split("\\|", 3);
+            long end = Long.parseLong(parts[1]);
+            WindowStats sum = WindowStats.empty();
+            for (long sliceEnd = end - hopMs + advanceMs; sliceEnd <= end; sliceEnd += advanceMs) {
+                WindowStats slice = windows.get(keptKey(sliceEnd, parts[2]));
+                sum = slice == null ? sum : sum.plus(slice);
+            }
+            windows.delete(key);
+            windows.delete(keptKey(end - hopMs + advanceMs, parts[2]));
+            forward(WindowOutput.Kind.FINAL, parseGroup(parts[2]), end - hopMs, end, hopMs, advanceMs, sum.asClosed());
+        }
+    }
+
+    private void publishUpdates() {
+        List<String> changed = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = due.range("o|", "o|~")) {
+            while (it.hasNext() && changed.size() < MAX_PER_PUNCTUATION) {
+                changed.add(it.next().key);
+            }
+        }
+        for (String key : changed) {
+            due.delete(key);
+            WindowStats stats = windows.get(key);
+            if (stats == null) {
+                continue;
+            }
+            String[] parts = key.split("\\|", 4);
+            long end = Long.parseLong(parts[1]);
+            long sizeMs = Long.parseLong(parts[2]) * 1000;
+            WindowGroup group = parseGroup(parts[3]);
+            if (publishedSizesMs.contains(sizeMs)) {
+                forward(WindowOutput.Kind.UPDATE, group, end - sizeMs, end, sizeMs, sizeMs, stats);
+            }
+            if (hopMs > 0 && sizeMs == advanceMs) {
+                forward(WindowOutput.Kind.UPDATE, group, end - hopMs, end, hopMs, advanceMs, hopSum(end, parts[3]));
+            }
+        }
+    }
+
+    /** The hopping window ending at {@code end}: the sum of its open and closed slices. */
+    private WindowStats hopSum(long end, String group) {
+        WindowStats sum = WindowStats.empty();
+        for (long sliceEnd = end - hopMs + advanceMs; sliceEnd <= end; sliceEnd += advanceMs) {
+            WindowStats open = windows.get(openKey(sliceEnd, advanceMs, group));
+            WindowStats slice = open != null ? open : windows.get(keptKey(sliceEnd, group));
+            sum = slice == null ? sum : sum.plus(slice);
+        }
+        return sum;
+    }
+
+    private void refuseLate(WindowGroup group, WindowContribution c, long start, long end, long sizeMs) {
+        String window = Duration.ofMillis(sizeMs).toString();
+        counters.lateRecord(LateRecord.WINDOW_STATS, window);
+        StateType type = c.isFinish() ? c.finishedType() : c.stateType();
+        LateRecord late = new LateRecord(
+                LateRecord.WINDOW_STATS,
+                LateRecord.WINDOW_CLOSED,
+                c.flowRunId(),
+                Instant.ofEpochMilli(c.occurredMs()),
+                c.isFinish() ? "finish" : "state",
+                type,
+                c.stateName(),
+                group.windowKey(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), sizeMs / 1000, sizeMs / 1000),
+                Instant.ofEpochMilli(closedUntilMs));
+        context.forward(new Record<>(
+                c.flowRunId(), new WindowOutput(WindowOutput.Kind.LATE, null, null, late), c.occurredMs()));
+    }
+
+    private void forward(
+            WindowOutput.Kind kind,
+            WindowGroup group,
+            long startMs,
+            long endMs,
+            long sizeMs,
+            long advanceMs,
+            WindowStats stats) {
+        WindowKey key = group.windowKey(
+                Instant.ofEpochMilli(startMs), Instant.ofEpochMilli(endMs), sizeMs / 1000, advanceMs / 1000);
+        // Record time: the window's last instant, so a window's records sort with its event time.
+        context.forward(new Record<>("", new WindowOutput(kind, key, stats, null), endMs - 1));
+    }
+
+    static String prefix(String kind, long endMs) {
+        return String.format("%s|%019d|", kind, Math.max(0L, endMs));
+    }
+
+    static String openKey(long endMs, long sizeMs, String group) {
+        return prefix("o", endMs) + (sizeMs / 1000) + "|" + group;
+    }
+
+    static String keptKey(long endMs, String group) {
+        return prefix("k", endMs) + group;
+    }
+
+    static String hopKey(long endMs, String group) {
+        return prefix("h", endMs) + group;
+    }
+
+    private static long endOf(String key) {
+        return Long.parseLong(key.split("\\|", 3)[1]);
+    }
+
+    static String groupText(WindowGroup group) {
+        try {
+            return Json.mapper().writeValueAsString(group);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot write a window group", e);
+        }
+    }
+
+    static WindowGroup parseGroup(String text) {
+        try {
+            return Json.mapper().readValue(text, WindowGroup.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot read a window group", e);
+        }
+    }
+}
