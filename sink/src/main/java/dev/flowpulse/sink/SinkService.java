@@ -42,6 +42,7 @@ public final class SinkService implements AutoCloseable {
     private volatile SinkMetrics metrics;
     private final boolean withAlerting;
     private volatile SinkAlerting alerting;
+    private volatile TopologyCollector topologyCollector;
 
     /** Production wiring: also evaluates alerts ({@link SinkAlerting}, alert state in Kafka). */
     public SinkService(SinkConfig config, PrometheusMeterRegistry registry) {
@@ -104,6 +105,10 @@ public final class SinkService implements AutoCloseable {
                     config.partitionCheckInterval(),
                     registry);
             alerting.start();
+            SinkAlerting a = alerting;
+            topologyCollector = new TopologyCollector(
+                    a.table(), config.windowSizes(), config.seriesLimits(), a::caughtUp, java.time.Clock.systemUTC());
+            registry.getPrometheusRegistry().register(topologyCollector);
         }
     }
 
@@ -151,6 +156,7 @@ public final class SinkService implements AutoCloseable {
         }
         SinkAlerting a = alerting;
         if (a != null) {
+            registry.getPrometheusRegistry().unregister(topologyCollector);
             a.close();
         }
         TotalsConsumer l = loop;

@@ -120,6 +120,13 @@ class ServedMetricNamesTest {
         new SinkMetrics(registry, List.of("t"), collector, () -> true, () -> 0);
         new AlertMetrics(registry, List.of(AlertmanagerTarget.parse("http://am:9093")), List.of("A"));
         new WindowMetrics(registry, () -> true, () -> 0, () -> 0, () -> 0, () -> 0);
+        registry.getPrometheusRegistry()
+                .register(new TopologyCollector(
+                        TopologyCollectorTest.goldenTable(),
+                        TopologyCollectorTest.WINDOWS,
+                        SeriesLimits.defaults(),
+                        () -> true,
+                        java.time.Clock.fixed(TopologyCollectorTest.NOW, java.time.ZoneOffset.UTC)));
         return registry;
     }
 

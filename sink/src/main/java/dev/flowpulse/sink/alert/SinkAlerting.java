@@ -109,6 +109,16 @@ public final class SinkAlerting implements AutoCloseable {
         alerting.start();
     }
 
+    /** The alerting view's data, for the metrics served from it. */
+    public WindowTable table() {
+        return table;
+    }
+
+    /** True once the window and in-progress topics were read up to their end offsets at start. */
+    public boolean caughtUp() {
+        return consumer.caughtUp();
+    }
+
     public AlertingService alerting() {
         return alerting;
     }

@@ -104,6 +104,39 @@ public final class WindowTable {
         return sliceSizes.get(0);
     }
 
+    /** The runs in progress now, in any order. */
+    public List<InProgressRun> inProgressRuns() {
+        return List.copyOf(inProgress.values());
+    }
+
+    /** A window group of the topology: its workspace and group labels ({@code {flow, deployment}}, ...). */
+    public record Group(String workspace, Map<String, String> labels) {}
+
+    /**
+     * Per group of {@code dimension}, the sum of the slices of the <em>smallest</em> size that
+     * divides {@code window} (else the smallest size, rounded up) ending with the slice holding
+     * {@code asOf}: the trailing window the metrics serve. Groups without such a slice are absent.
+     */
+    public Map<Group, WindowStats> trailing(String dimension, Instant asOf, Duration window) {
+        Duration size = sliceSizes.stream()
+                .filter(s -> window.toMillis() % s.toMillis() == 0)
+                .findFirst()
+                .orElse(sliceSizes.get(0));
+        long sizeMs = size.toMillis();
+        long slices = (window.toMillis() + sizeMs - 1) / sizeMs;
+        long end = Math.floorDiv(asOf.toEpochMilli(), sizeMs) * sizeMs + sizeMs;
+        long start = end - slices * sizeMs;
+        Map<Group, WindowStats> sums = new HashMap<>();
+        for (Map.Entry<WindowKey, WindowStats> e : windows.entrySet()) {
+            WindowKey k = e.getKey();
+            long ws = k.windowStart().toEpochMilli();
+            if (k.dimension().equals(dimension) && k.windowSizeSeconds() * 1000 == sizeMs && ws >= start && ws < end) {
+                sums.merge(new Group(k.workspace(), k.group()), e.getValue(), WindowStats::plus);
+            }
+        }
+        return sums;
+    }
+
     /** An immutable snapshot as of {@code asOf} (wall-clock time: windows end there, ages are measured to there). */
     public WindowView snapshot(Instant asOf) {
         Map<ScopeKey, List<Map.Entry<WindowKey, WindowStats>>> byScope = new HashMap<>();
