@@ -138,6 +138,10 @@ public final class SinkService implements AutoCloseable {
         if (!l.caughtUp()) {
             return Health.unhealthy("catching up on the totals topics");
         }
+        SinkAlerting a = alerting;
+        if (a != null && a.problem() != null) {
+            return Health.unhealthy(a.problem());
+        }
         return Health.healthy();
     }
 

@@ -119,6 +119,14 @@ public final class SinkAlerting implements AutoCloseable {
         return consumer.caughtUp();
     }
 
+    /** Why alerting cannot evaluate any more (its window consumer died), or null while it can. */
+    public String problem() {
+        Throwable f = consumer.failure();
+        return f == null
+                ? null
+                : "window topics consumer failed: " + f.getClass().getSimpleName();
+    }
+
     public AlertingService alerting() {
         return alerting;
     }

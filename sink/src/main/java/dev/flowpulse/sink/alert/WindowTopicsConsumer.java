@@ -92,7 +92,11 @@ public final class WindowTopicsConsumer implements Runnable {
             while (running.get()) {
                 checkCaughtUp();
                 try {
-                    consumer.poll(pollTimeout).forEach(this::apply);
+                    if (consumer.assignment().isEmpty()) {
+                        idle(); // none of the topics exists yet: poll() refuses an empty assignment
+                    } else {
+                        consumer.poll(pollTimeout).forEach(this::apply);
+                    }
                 } catch (RecordDeserializationException e) {
                     reject(e.topicPartition().topic(), e.offset(), "corrupt record");
                     consumer.seek(e.topicPartition(), e.offset() + 1);
@@ -113,6 +117,15 @@ public final class WindowTopicsConsumer implements Runnable {
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             log.info("Window topics consumer stopped");
+        }
+    }
+
+    private void idle() {
+        try {
+            Thread.sleep(pollTimeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
         }
     }
 
