@@ -19,6 +19,8 @@ import java.util.Map;
  * @param windowStatsFinal {@link WindowKey} → {@link WindowStats}, one final result per closed window; compact,delete
  * @param inProgressRuns   flow-run id → {@link InProgressRun}, tombstoned when the run finishes; compact (bounded segments)
  * @param lateRecords      flow-run id → {@link LateRecord}, what an output dropped as too late; delete
+ * @param alertState       the sink's alert state: alert labels (sorted JSON) → state JSON, tombstoned when
+ *                         resolved everywhere; compact (bounded segments)
  */
 public record Topics(
         String rawEvents,
@@ -30,7 +32,8 @@ public record Topics(
         String windowStats,
         String windowStatsFinal,
         String inProgressRuns,
-        String lateRecords) {
+        String lateRecords,
+        String alertState) {
 
     public static final String RAW_EVENTS = "flowpulse.prefect-events.raw";
     public static final String DEAD_LETTERS = "flowpulse.dead-letters";
@@ -42,6 +45,7 @@ public record Topics(
     public static final String WINDOW_STATS_FINAL = "flowpulse.window-stats-final";
     public static final String IN_PROGRESS_RUNS = "flowpulse.flow-runs-in-progress";
     public static final String LATE_RECORDS = "flowpulse.late-records";
+    public static final String ALERT_STATE = "flowpulse.alert-state";
 
     /** Retention of event-like topics (raw, dead letters, transitions, late records): Prefect's own event retention. */
     public static final Duration EVENT_RETENTION = Duration.ofDays(7);
@@ -65,7 +69,8 @@ public record Topics(
                 WINDOW_STATS,
                 WINDOW_STATS_FINAL,
                 IN_PROGRESS_RUNS,
-                LATE_RECORDS);
+                LATE_RECORDS,
+                ALERT_STATE);
     }
 
     /** Reads {@code FLOWPULSE_TOPIC_*} variables, falling back to the defaults. */
@@ -80,7 +85,8 @@ public record Topics(
                 env.string("FLOWPULSE_TOPIC_WINDOW_STATS", WINDOW_STATS),
                 env.string("FLOWPULSE_TOPIC_WINDOW_STATS_FINAL", WINDOW_STATS_FINAL),
                 env.string("FLOWPULSE_TOPIC_IN_PROGRESS_RUNS", IN_PROGRESS_RUNS),
-                env.string("FLOWPULSE_TOPIC_LATE_RECORDS", LATE_RECORDS));
+                env.string("FLOWPULSE_TOPIC_LATE_RECORDS", LATE_RECORDS),
+                env.string("FLOWPULSE_TOPIC_ALERT_STATE", ALERT_STATE));
     }
 
     /**
@@ -98,7 +104,8 @@ public record Topics(
                 table(windowStats, WINDOW_UPDATES_RETENTION),
                 table(windowStatsFinal, TABLE_RETENTION),
                 compact(inProgressRuns),
-                delete(lateRecords, EVENT_RETENTION));
+                delete(lateRecords, EVENT_RETENTION),
+                compact(alertState));
     }
 
     public List<TopicDescriptor> descriptors() {
@@ -127,7 +134,7 @@ public record Topics(
                         Long.toString(retention.toMillis())));
     }
 
-    /** Cumulative tables (totals, in-progress runs): every live key is current; never expire by age. */
+    /** Cumulative tables (totals, in-progress runs, alert state): every live key is current; never expire by age. */
     private static TopicDescriptor compact(String name) {
         return new TopicDescriptor(
                 name,

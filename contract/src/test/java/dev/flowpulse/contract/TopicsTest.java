@@ -19,7 +19,7 @@ class TopicsTest {
     @Test
     void shouldDescribeEveryTopicOnce() {
         assertThat(byName().keySet()).containsExactlyInAnyOrderElementsOf(topics.all());
-        assertThat(topics.all()).hasSize(10).doesNotHaveDuplicates();
+        assertThat(topics.all()).hasSize(11).doesNotHaveDuplicates();
     }
 
     @Test
@@ -49,6 +49,8 @@ class TopicsTest {
                 .containsEntry(TopicDescriptor.CLEANUP_POLICY, "compact,delete");
         assertThat(d.get(Topics.STATE_TOTALS).configs()).containsEntry(TopicDescriptor.CLEANUP_POLICY, "compact");
         assertThat(d.get(Topics.IN_PROGRESS_RUNS).configs()).containsEntry(TopicDescriptor.CLEANUP_POLICY, "compact");
+        assertThat(d.get(Topics.ALERT_STATE).configs()).containsEntry(TopicDescriptor.CLEANUP_POLICY, "compact");
+        assertThat(topics.compacted()).contains(Topics.ALERT_STATE);
         assertThat(d.get(Topics.RAW_EVENTS).configs())
                 .containsEntry(
                         TopicDescriptor.RETENTION_MS,

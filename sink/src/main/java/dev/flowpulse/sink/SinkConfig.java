@@ -4,6 +4,7 @@ import dev.flowpulse.contract.EnvReader;
 import dev.flowpulse.contract.Topics;
 import dev.flowpulse.sink.alert.AlertingConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -28,6 +29,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *                               often the sink looks for partitions added to the totals topics
  * @param seriesLimits           the cardinality guard ({@code FLOWPULSE_SINK_MAX_SERIES}, ...)
  * @param alerting               alert rules and Alertmanagers ({@code FLOWPULSE_ALERT_*}, ...)
+ * @param windowSizes            {@code FLOWPULSE_WINDOWS}, default 1m,5m,1h: the topology's tumbling window
+ *                               sizes (the same variable as the streams service's), which alert windows are summed from
+ * @param teamTagPrefix          {@code FLOWPULSE_ALERT_TEAM_TAG_PREFIX}, default {@code team:}: a tag window
+ *                               of a tag with this prefix is also the window of the team named by the rest
  */
 public record SinkConfig(
         Properties kafka,
@@ -37,12 +42,17 @@ public record SinkConfig(
         Duration pollTimeout,
         Duration partitionCheckInterval,
         SeriesLimits seriesLimits,
-        AlertingConfig alerting) {
+        AlertingConfig alerting,
+        List<Duration> windowSizes,
+        String teamTagPrefix) {
 
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 9400;
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
     public static final Duration DEFAULT_PARTITION_CHECK_INTERVAL = Duration.ofSeconds(30);
+    public static final List<Duration> DEFAULT_WINDOW_SIZES =
+            List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1));
+    public static final String DEFAULT_TEAM_TAG_PREFIX = "team:";
 
     public SinkConfig {
         kafka = copyOf(Objects.requireNonNull(kafka, "kafka"));
@@ -52,6 +62,8 @@ public record SinkConfig(
         Objects.requireNonNull(partitionCheckInterval, "partitionCheckInterval");
         Objects.requireNonNull(seriesLimits, "seriesLimits");
         Objects.requireNonNull(alerting, "alerting");
+        windowSizes = List.copyOf(windowSizes);
+        Objects.requireNonNull(teamTagPrefix, "teamTagPrefix");
     }
 
     /** Reads the configuration; throws one {@link dev.flowpulse.contract.ConfigException} listing every problem. */
@@ -69,9 +81,38 @@ public record SinkConfig(
                 reader.positiveDuration("FLOWPULSE_SINK_PARTITION_CHECK_INTERVAL", DEFAULT_PARTITION_CHECK_INTERVAL);
         SeriesLimits limits = SeriesLimits.read(reader);
         AlertingConfig alerting = AlertingConfig.read(reader);
+        List<Duration> windowSizes = windowSizes(reader);
+        String teamPrefix = reader.string("FLOWPULSE_ALERT_TEAM_TAG_PREFIX", DEFAULT_TEAM_TAG_PREFIX);
         reader.check();
         return new SinkConfig(
-                EnvReader.kafkaProperties(env), topics, host, port, pollTimeout, partitionCheck, limits, alerting);
+                EnvReader.kafkaProperties(env),
+                topics,
+                host,
+                port,
+                pollTimeout,
+                partitionCheck,
+                limits,
+                alerting,
+                windowSizes,
+                teamPrefix);
+    }
+
+    private static List<Duration> windowSizes(EnvReader reader) {
+        String text = reader.string("FLOWPULSE_WINDOWS", null);
+        if (text == null) {
+            return DEFAULT_WINDOW_SIZES;
+        }
+        java.util.TreeSet<Duration> sizes = new java.util.TreeSet<>();
+        for (String part : text.split(",")) {
+            Duration size = part.isBlank() ? null : EnvReader.parseDuration(part);
+            if (size == null || size.isZero() || size.isNegative() || size.toMillis() % 1000 != 0) {
+                reader.problem("FLOWPULSE_WINDOWS must be whole-second durations separated by commas (e.g. 1m,5m,1h),"
+                        + " got '" + part.trim() + "'");
+                return DEFAULT_WINDOW_SIZES;
+            }
+            sizes.add(size);
+        }
+        return List.copyOf(sizes);
     }
 
     @Override
@@ -104,7 +145,7 @@ public record SinkConfig(
         return "SinkConfig[kafkaKeys=" + new TreeSet<>(kafka.stringPropertyNames()) + ", topics=" + topics
                 + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", pollTimeout=" + pollTimeout
                 + ", partitionCheckInterval=" + partitionCheckInterval + ", maxSeries=" + seriesLimits.maxSeries()
-                + ", alerting=" + alerting + "]";
+                + ", alerting=" + alerting + ", windowSizes=" + windowSizes + ", teamTagPrefix=" + teamTagPrefix + "]";
     }
 
     private static Properties copyOf(Properties source) {

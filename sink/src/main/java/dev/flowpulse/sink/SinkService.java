@@ -1,6 +1,7 @@
 package dev.flowpulse.sink;
 
 import dev.flowpulse.runtime.MetricsHttpServer.Health;
+import dev.flowpulse.sink.alert.SinkAlerting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -39,9 +40,13 @@ public final class SinkService implements AutoCloseable {
     private volatile TotalsConsumer loop;
     private volatile Thread thread;
     private volatile SinkMetrics metrics;
+    private final boolean withAlerting;
+    private volatile SinkAlerting alerting;
+    private volatile TopologyCollector topologyCollector;
 
+    /** Production wiring: also evaluates alerts ({@link SinkAlerting}, alert state in Kafka). */
     public SinkService(SinkConfig config, PrometheusMeterRegistry registry) {
-        this(config, registry, KafkaConsumer::new);
+        this(config, registry, KafkaConsumer::new, true);
     }
 
     /** For tests: the consumer comes from {@code consumerFactory} (given {@link SinkConfig#consumerProperties()}). */
@@ -49,6 +54,15 @@ public final class SinkService implements AutoCloseable {
             SinkConfig config,
             PrometheusMeterRegistry registry,
             Function<Properties, Consumer<byte[], byte[]>> consumerFactory) {
+        this(config, registry, consumerFactory, false);
+    }
+
+    private SinkService(
+            SinkConfig config,
+            PrometheusMeterRegistry registry,
+            Function<Properties, Consumer<byte[], byte[]>> consumerFactory,
+            boolean withAlerting) {
+        this.withAlerting = withAlerting;
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.consumerFactory = Objects.requireNonNull(consumerFactory, "consumerFactory");
@@ -76,6 +90,26 @@ public final class SinkService implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
         log.info("Sink started: serving {} and {} as Prometheus metrics", topics.get(0), topics.get(1));
+        if (withAlerting) {
+            alerting = new SinkAlerting(
+                    config.alerting(),
+                    config.windowSizes(),
+                    config.teamTagPrefix(),
+                    List.of(config.topics().windowStats(), config.topics().windowStatsFinal()),
+                    config.topics().inProgressRuns(),
+                    config.topics().alertState(),
+                    config.consumerProperties(),
+                    config.kafka(),
+                    consumerFactory,
+                    config.pollTimeout(),
+                    config.partitionCheckInterval(),
+                    registry);
+            alerting.start();
+            SinkAlerting a = alerting;
+            topologyCollector = new TopologyCollector(
+                    a.table(), config.windowSizes(), config.seriesLimits(), a::caughtUp, java.time.Clock.systemUTC());
+            registry.getPrometheusRegistry().register(topologyCollector);
+        }
     }
 
     /** True once every partition has been read up to the end offset it had when the sink started. */
@@ -104,6 +138,10 @@ public final class SinkService implements AutoCloseable {
         if (!l.caughtUp()) {
             return Health.unhealthy("catching up on the totals topics");
         }
+        SinkAlerting a = alerting;
+        if (a != null && a.problem() != null) {
+            return Health.unhealthy(a.problem());
+        }
         return Health.healthy();
     }
 
@@ -119,6 +157,11 @@ public final class SinkService implements AutoCloseable {
     public synchronized void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        SinkAlerting a = alerting;
+        if (a != null) {
+            registry.getPrometheusRegistry().unregister(topologyCollector);
+            a.close();
         }
         TotalsConsumer l = loop;
         Thread t = thread;

@@ -43,6 +43,11 @@ class PromtoolIT {
     }
 
     @Test
+    void shouldAcceptTheTopologyGoldenFile() throws IOException {
+        assertClean(Promtool.checkMetrics(TopologyCollectorTest.golden()));
+    }
+
+    @Test
     void shouldAcceptEverythingARunningSinkServes() throws Exception {
         String prefix = "promtool-" + UUID.randomUUID();
         String stateTotals = prefix + ".state-totals";

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.flowpulse.sink.alert.AlertMetrics;
 import dev.flowpulse.sink.alert.AlertmanagerTarget;
+import dev.flowpulse.sink.alert.WindowMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -118,6 +119,14 @@ class ServedMetricNamesTest {
         registry.getPrometheusRegistry().register(collector);
         new SinkMetrics(registry, List.of("t"), collector, () -> true, () -> 0);
         new AlertMetrics(registry, List.of(AlertmanagerTarget.parse("http://am:9093")), List.of("A"));
+        new WindowMetrics(registry, () -> true, () -> 0, () -> 0, () -> 0, () -> 0);
+        registry.getPrometheusRegistry()
+                .register(new TopologyCollector(
+                        TopologyCollectorTest.goldenTable(),
+                        TopologyCollectorTest.WINDOWS,
+                        SeriesLimits.defaults(),
+                        () -> true,
+                        java.time.Clock.fixed(TopologyCollectorTest.NOW, java.time.ZoneOffset.UTC)));
         return registry;
     }
 

@@ -1,0 +1,218 @@
+package dev.flowpulse.sink.alert;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.flowpulse.contract.Json;
+import dev.flowpulse.contract.SchemaVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link AlertStateStore} on the compacted topic {@code flowpulse.alert-state}
+ * ({@code FLOWPULSE_TOPIC_ALERT_STATE}): key = the alert's labels as JSON with sorted keys, value =
+ * {@link StoredState} JSON ({@code schema_version} 1), {@link #remove} = a tombstone.
+ * {@link #load} reads the topic from the beginning up to the end offsets it sees, then closes its
+ * consumer; {@link #put} and {@link #remove} return once the broker acknowledged the write
+ * (idempotent producer, {@code acks=all}), so the notifier's "state before push" holds across a
+ * restart. A record that cannot be read is logged (without its content) and skipped.
+ *
+ * <p>Thread safe (the producer is). {@link #close} closes the producer.
+ */
+public final class KafkaAlertStateStore implements AlertStateStore, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaAlertStateStore.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final String topic;
+    private final Properties kafka;
+    private final Function<Properties, Consumer<byte[], byte[]>> consumers;
+    private final Producer<byte[], byte[]> producer;
+
+    /** Production wiring: Kafka clients from the operator's {@code KAFKA_*} properties. */
+    public KafkaAlertStateStore(String topic, Properties kafka) {
+        this(topic, kafka, KafkaConsumer::new, KafkaProducer::new);
+    }
+
+    KafkaAlertStateStore(
+            String topic,
+            Properties kafka,
+            Function<Properties, Consumer<byte[], byte[]>> consumers,
+            Function<Properties, Producer<byte[], byte[]>> producers) {
+        this.topic = topic;
+        this.kafka = new Properties();
+        this.kafka.putAll(kafka);
+        this.consumers = consumers;
+        this.producer = producers.apply(producerProperties());
+    }
+
+    /**
+     * The value written per alert: the {@link AlertState} with its labels. {@code resolved_at} is
+     * null while firing.
+     */
+    public record StoredState(
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            String generatorUrl,
+            Instant startsAt,
+            Instant resolvedAt) {
+
+        static StoredState of(AlertState s) {
+            return new StoredState(
+                    s.alert().labels(),
+                    s.alert().annotations(),
+                    s.alert().generatorUrl(),
+                    s.startsAt(),
+                    s.resolvedAt());
+        }
+
+        AlertState toState() {
+            return new AlertState(new Alert(labels, annotations, generatorUrl), startsAt, resolvedAt);
+        }
+
+        @JsonProperty(value = "schema_version", access = JsonProperty.Access.READ_ONLY)
+        public int schemaVersion() {
+            return SchemaVersion.CURRENT;
+        }
+    }
+
+    @Override
+    public Map<Map<String, String>, AlertState> load() {
+        Map<Map<String, String>, AlertState> states = new HashMap<>();
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "flowpulse-sink-alert-state");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        Consumer<byte[], byte[]> consumer = consumers.apply(props);
+        try {
+            List<PartitionInfo> infos = consumer.listTopics(TIMEOUT).getOrDefault(topic, List.of());
+            if (infos.isEmpty()) {
+                log.warn("Alert-state topic {} does not exist: starting without recorded alerts", topic);
+                return states;
+            }
+            List<TopicPartition> partitions = infos.stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, TIMEOUT));
+            ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+            while (!ends.isEmpty()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    apply(r, states);
+                }
+                ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+            }
+        } finally {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+        log.info("Loaded {} alert states from {}", states.size(), topic);
+        return new LinkedHashMap<>(states);
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> r, Map<Map<String, String>, AlertState> states) {
+        try {
+            if (r.key() == null) {
+                return;
+            }
+            Map<String, String> labels = new TreeMap<>(Json.mapper().readValue(r.key(), LABELS));
+            if (r.value() == null) {
+                states.remove(labels);
+            } else {
+                AlertState state =
+                        Json.mapper().readValue(r.value(), StoredState.class).toState();
+                states.put(state.labels(), state);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn(
+                    "Skipping an unreadable alert-state record at {}-{}@{} ({})",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, String>> LABELS =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+    @Override
+    public void put(AlertState state) {
+        write(state.labels(), json(StoredState.of(state)));
+    }
+
+    @Override
+    public void remove(Map<String, String> labels) {
+        write(labels, null);
+    }
+
+    private void write(Map<String, String> labels, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, json(new TreeMap<>(labels)), value))
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing alert state", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(
+                    "could not write alert state to " + topic + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
+        }
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return Json.mapper().writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Properties producerProperties() {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "flowpulse-sink-alert-state");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        return props;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

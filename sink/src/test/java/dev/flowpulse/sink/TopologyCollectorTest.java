@@ -1,0 +1,133 @@
+package dev.flowpulse.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowpulse.contract.InProgressRun;
+import dev.flowpulse.contract.ResourceRef;
+import dev.flowpulse.contract.StateType;
+import dev.flowpulse.contract.WindowKey;
+import dev.flowpulse.contract.WindowStats;
+import dev.flowpulse.sink.alert.WindowTable;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The families served from the window and in-progress topics, pinned by a golden exposition file. */
+class TopologyCollectorTest {
+
+    private static final Path ACTUAL = Path.of("target", "golden-actual", "topology-metrics.txt");
+    static final Instant NOW = Instant.parse("2026-05-04T09:12:30Z");
+    static final List<Duration> WINDOWS = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1));
+
+    @Test
+    void shouldRenderTheGoldenExpositionForKnownWindowsAndRuns() throws IOException {
+        String scraped = scrape(goldenTable(), () -> true);
+
+        String golden = golden();
+        if (!scraped.equals(golden)) {
+            // diff src/test/resources/golden/topology-metrics.txt target/golden-actual/topology-metrics.txt
+            Files.createDirectories(ACTUAL.getParent());
+            Files.writeString(ACTUAL, scraped, StandardCharsets.UTF_8);
+        }
+        assertThat(scraped).isEqualTo(golden);
+    }
+
+    @Test
+    void shouldServeNothingBeforeTheWindowTopicsAreCaughtUp() {
+        assertThat(scrape(goldenTable(), () -> false)).doesNotContain("prefect_");
+    }
+
+    @Test
+    void shouldFoldSeriesBeyondTheCap() {
+        WindowTable table = new WindowTable(WINDOWS, "team:");
+        for (int i = 0; i < 5; i++) {
+            table.putInProgress("run-" + i, run("run-" + i, "flow-" + i, StateType.RUNNING, false));
+        }
+        SeriesLimits limits =
+                new SeriesLimits(2, java.util.Set.copyOf(SeriesLimits.OPTIONAL_LABELS), Map.of(), Map.of());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.getPrometheusRegistry()
+                .register(new TopologyCollector(table, WINDOWS, limits, () -> true, Clock.fixed(NOW, ZoneOffset.UTC)));
+
+        assertThat(registry.scrape())
+                .contains("prefect_flow_runs_in_progress{deployment=\"__overflow__\",flow=\"__overflow__\","
+                        + "state_type=\"RUNNING\",work_pool=\"__overflow__\",workspace=\"prod\"} 3.0");
+    }
+
+    static String scrape(WindowTable table, java.util.function.BooleanSupplier caughtUp) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.getPrometheusRegistry()
+                .register(new TopologyCollector(
+                        table, WINDOWS, SeriesLimits.defaults(), caughtUp, Clock.fixed(NOW, ZoneOffset.UTC)));
+        return registry.scrape();
+    }
+
+    /** Two running runs (one stuck), one pending; finishes of etl-orders/hourly-sync in three 1m slices. */
+    static WindowTable goldenTable() {
+        WindowTable table = new WindowTable(WINDOWS, "team:");
+        table.putInProgress("run-1", run("run-1", "etl-orders", StateType.RUNNING, false));
+        table.putInProgress("run-2", run("run-2", "etl-orders", StateType.RUNNING, true));
+        table.putInProgress("run-3", run("run-3", "etl-orders", StateType.PENDING, false));
+        Instant minute = Instant.parse("2026-05-04T09:12:00Z");
+        table.putWindow(slice(minute, Duration.ofMinutes(1)), finishes(2, 1)); // current minute
+        table.putWindow(slice(minute.minusSeconds(60), Duration.ofMinutes(1)), finishes(1, 1));
+        table.putWindow(slice(minute.minusSeconds(600), Duration.ofMinutes(1)), finishes(3, 0)); // in 1h only
+        table.putWindow(
+                slice(Instant.parse("2026-05-04T09:10:00Z"), Duration.ofMinutes(5)), finishes(3, 2)); // not summed
+        return table;
+    }
+
+    private static InProgressRun run(String id, String flow, StateType type, boolean stuck) {
+        return new InProgressRun(
+                "prod",
+                id,
+                id + "-name",
+                new ResourceRef("f", flow),
+                new ResourceRef("d", "hourly-sync"),
+                new ResourceRef("p", "k8s-prod"),
+                List.of("team:data"),
+                type,
+                type == StateType.RUNNING ? "Running" : "Pending",
+                NOW.minusSeconds(120),
+                type == StateType.RUNNING ? NOW.minusSeconds(120) : null,
+                1,
+                stuck,
+                3600);
+    }
+
+    private static WindowKey slice(Instant start, Duration size) {
+        return new WindowKey(
+                "prod",
+                WindowKey.DEPLOYMENT,
+                Map.of("flow", "etl-orders", "deployment", "hourly-sync"),
+                start,
+                start.plus(size),
+                size.toSeconds(),
+                size.toSeconds());
+    }
+
+    private static WindowStats finishes(int finished, int failed) {
+        WindowStats s = WindowStats.empty();
+        for (int i = 0; i < finished; i++) {
+            s = s.plusFinish(i < failed ? StateType.FAILED : StateType.COMPLETED, 10.0);
+        }
+        return s;
+    }
+
+    static String golden() throws IOException {
+        try (InputStream in = TopologyCollectorTest.class.getResourceAsStream("/golden/topology-metrics.txt")) {
+            return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

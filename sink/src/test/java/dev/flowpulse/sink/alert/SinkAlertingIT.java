@@ -1,0 +1,309 @@
+package dev.flowpulse.sink.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowpulse.broker.EmbeddedKafkaBroker;
+import dev.flowpulse.contract.Json;
+import dev.flowpulse.contract.StateType;
+import dev.flowpulse.contract.Topics;
+import dev.flowpulse.contract.WindowKey;
+import dev.flowpulse.contract.WindowStats;
+import dev.flowpulse.sink.SinkConfig;
+import dev.flowpulse.sink.SinkService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The running sink's alerting end to end: {@link WindowStats} records as the topology writes them
+ * (contract types, {@code Json.mapper()}, committed transactions) on a real broker, the production
+ * {@link SinkService} (window consumer, {@link WindowTable}, {@link KafkaAlertStateStore}) and the
+ * real Alertmanager from Debian with a webhook receiver. Every wait is on the webhook or the topic.
+ */
+@Tag("integration")
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class SinkAlertingIT {
+
+    /** The issue's bound: a firing alert within 30 s of the data reaching the topic. */
+    private static final Duration FIRE_WITHIN = Duration.ofSeconds(30);
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration SLICE = Duration.ofMinutes(5);
+    private static final String DEPLOYMENT_RULE = "DeploymentFailureRatioHigh";
+    private static final String TEAM_RULE = "TeamFailureRatioHigh";
+    private static final String RULES = """
+            rules:
+              - name: DeploymentFailureRatioHigh
+                kind: failure_ratio
+                by: deployment
+                window: 15m
+                threshold: 0.5
+                min_finished: 3
+                severity: page
+                labels: {team: data-platform}
+                annotations: {summary: "{{ .deployment }} fails {{ .value }} of its runs"}
+              - name: TeamFailureRatioHigh
+                kind: failure_ratio
+                by: team
+                window: 15m
+                threshold: 0.5
+                min_finished: 3
+                severity: ticket
+            """;
+
+    private static EmbeddedKafkaBroker broker;
+
+    private final List<SinkService> sinks = new ArrayList<>();
+    private final Map<String, String> env = new HashMap<>();
+    private Topics topics;
+    private Instant sliceStart;
+    private WebhookRecorder webhook;
+    private AlertmanagerProcess alertmanager;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start(Path.of("target", "kafka-it", "alerting-" + UUID.randomUUID()));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp(TestInfo test) throws IOException {
+        webhook = new WebhookRecorder();
+        alertmanager = AlertmanagerProcess.start(
+                Path.of("target", "alertmanager-it", UUID.randomUUID().toString()), """
+                route:
+                  receiver: webhook
+                  group_by: [alertname]
+                  group_wait: 1s
+                  group_interval: 1s
+                  repeat_interval: 1h
+                receivers:
+                  - name: webhook
+                    webhook_configs:
+                      - url: %s
+                        send_resolved: true
+                """.formatted(webhook.url()));
+        String prefix = test.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID() + ".";
+        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        for (String name : List.of(
+                "STATE_TOTALS",
+                "FINISHED_TOTALS",
+                "WINDOW_STATS",
+                "WINDOW_STATS_FINAL",
+                "IN_PROGRESS_RUNS",
+                "ALERT_STATE")) {
+            env.put("FLOWPULSE_TOPIC_" + name, prefix + name.toLowerCase(java.util.Locale.ROOT));
+        }
+        topics = Topics.fromEnv(new dev.flowpulse.contract.EnvReader(env));
+        for (var d : topics.descriptors()) {
+            if (env.containsValue(d.name())) {
+                broker.createTopic(d.name(), 3, d.configs());
+            }
+        }
+        Path rules = Path.of("target", "alert-rules-it", UUID.randomUUID() + ".yml");
+        Files.createDirectories(rules.getParent());
+        Files.writeString(rules, RULES);
+        env.put("FLOWPULSE_ALERT_RULES", rules.toString());
+        env.put("FLOWPULSE_ALERTMANAGER_URLS", alertmanager.baseUri().toString());
+        env.put("FLOWPULSE_ALERT_EVALUATION_INTERVAL", "200ms");
+        // long enough that Alertmanager never resolves by endsAt during the test: a resolve must be sent
+        env.put("FLOWPULSE_ALERT_RESEND_INTERVAL", "10m");
+        env.put("FLOWPULSE_ALERTMANAGER_TIMEOUT", "2s");
+        env.put("FLOWPULSE_SINK_POLL_TIMEOUT", "100ms");
+        long size = SLICE.toMillis();
+        sliceStart = Instant.ofEpochMilli(Math.floorDiv(System.currentTimeMillis(), size) * size);
+    }
+
+    @AfterEach
+    void tearDown() {
+        sinks.forEach(SinkService::close);
+        alertmanager.close();
+        webhook.close();
+    }
+
+    @Test
+    void shouldFireFromWindowStatsNotPageAgainAfterARestartAndDeliverTheLaterResolve() {
+        startSink();
+        produce(4, 3);
+
+        await().atMost(FIRE_WITHIN)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> firing(DEPLOYMENT_RULE) == 1 && firing(TEAM_RULE) == 1);
+        JsonNode alert = webhook.notifications("firing", DEPLOYMENT_RULE)
+                .get(0)
+                .path("alerts")
+                .get(0);
+        // work_pool is "" for deployment windows; Alertmanager, like Prometheus, drops empty labels
+        assertThat(labels(alert))
+                .isEqualTo(Map.of(
+                        "alertname", DEPLOYMENT_RULE,
+                        "severity", "page",
+                        "flow", "etl-orders",
+                        "deployment", "hourly-sync",
+                        "workspace", "prod",
+                        "team", "data-platform"));
+        assertThat(alert.path("annotations").path("summary").asText()).isEqualTo("hourly-sync fails 75% of its runs");
+        assertThat(labels(webhook.notifications("firing", TEAM_RULE)
+                        .get(0)
+                        .path("alerts")
+                        .get(0)))
+                .isEqualTo(Map.of("alertname", TEAM_RULE, "severity", "ticket", "team", "data", "workspace", "prod"));
+        await().atMost(WAIT).until(() -> storedFiring().size() == 2);
+
+        sinks.remove(0).close(); // the sink restarts: a new process, state only in Kafka
+        PrometheusMeterRegistry second = startSink();
+        await().atMost(WAIT).until(() -> pushes(second, "success") >= 1); // re-sent what it loaded
+        produce(5, 1); // ratio 0.2: the condition stops holding
+
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> resolved(DEPLOYMENT_RULE) >= 1 && resolved(TEAM_RULE) >= 1);
+        JsonNode resolved = webhook.notifications("resolved", DEPLOYMENT_RULE)
+                .get(0)
+                .path("alerts")
+                .get(0);
+        assertThat(labels(resolved)).isEqualTo(labels(alert));
+        assertThat(resolved.path("startsAt").asText())
+                .as("the restarted sink kept the original startsAt")
+                .isEqualTo(alert.path("startsAt").asText());
+        assertThat(firing(DEPLOYMENT_RULE))
+                .as("no second page after the restart")
+                .isEqualTo(1);
+        assertThat(firing(TEAM_RULE)).isEqualTo(1);
+        await().atMost(WAIT).until(() -> storedStates().isEmpty()); // tombstoned once delivered
+    }
+
+    @Test
+    void shouldDeliverAResolveThatHappenedWhileTheSinkWasDown() {
+        startSink();
+        produce(4, 4);
+        await().atMost(FIRE_WITHIN).pollInterval(Duration.ofMillis(100)).until(() -> firing(DEPLOYMENT_RULE) == 1);
+        await().atMost(WAIT).until(() -> storedFiring().size() == 2);
+
+        sinks.remove(0).close();
+        produce(8, 0); // the deployment recovers while no sink runs
+        startSink();
+
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> resolved(DEPLOYMENT_RULE) >= 1);
+        assertThat(firing(DEPLOYMENT_RULE)).isEqualTo(1);
+        await().atMost(WAIT).until(() -> storedStates().isEmpty());
+    }
+
+    private PrometheusMeterRegistry startSink() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        SinkService sink = new SinkService(SinkConfig.fromEnv(env), registry);
+        sinks.add(sink);
+        sink.start();
+        return registry;
+    }
+
+    /**
+     * The current 5-minute slice of the deployment etl-orders/hourly-sync and of the tag
+     * {@code team:data} now holds {@code finished} runs, {@code failed} of them FAILED, the rest
+     * COMPLETED: the window-stats update records the topology writes, in one transaction.
+     */
+    private void produce(int finished, int failed) {
+        WindowStats stats = WindowStats.empty();
+        for (int i = 0; i < finished; i++) {
+            StateType type = i < failed ? StateType.FAILED : StateType.COMPLETED;
+            stats = stats.plusState(type, i < failed ? "Failed" : "Completed", false)
+                    .plusFinish(type, 30.0 + i);
+        }
+        Instant end = sliceStart.plus(SLICE);
+        long seconds = SLICE.toSeconds();
+        WindowKey deployment = new WindowKey(
+                "prod",
+                WindowKey.DEPLOYMENT,
+                Map.of("flow", "etl-orders", "deployment", "hourly-sync"),
+                sliceStart,
+                end,
+                seconds,
+                seconds);
+        WindowKey team =
+                new WindowKey("prod", WindowKey.TAG, Map.of("tag", "team:data"), sliceStart, end, seconds, seconds);
+        Properties props = broker.clientProperties();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "alerting-it-" + UUID.randomUUID());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (WindowKey key : List.of(deployment, team)) {
+                producer.send(new ProducerRecord<>(topics.windowStats(), json(key), json(stats)));
+            }
+            producer.commitTransaction();
+        }
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return Json.mapper().writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<Map<String, String>, AlertState> storedStates() {
+        try (KafkaAlertStateStore store = new KafkaAlertStateStore(topics.alertState(), broker.clientProperties())) {
+            return store.load();
+        }
+    }
+
+    private List<AlertState> storedFiring() {
+        return storedStates().values().stream().filter(AlertState::firing).toList();
+    }
+
+    private int firing(String alertname) {
+        return webhook.notifications("firing", alertname).size();
+    }
+
+    private int resolved(String alertname) {
+        return webhook.notifications("resolved", alertname).size();
+    }
+
+    private double pushes(PrometheusMeterRegistry registry, String outcome) {
+        var counter = registry.find("flowpulse.sink.alert.pushes")
+                .tag("alertmanager", alertmanager.baseUri().toString())
+                .tag("outcome", outcome)
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static Map<String, String> labels(JsonNode alert) {
+        Map<String, String> labels = new HashMap<>();
+        alert.path("labels")
+                .properties()
+                .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return labels;
+    }
+}
