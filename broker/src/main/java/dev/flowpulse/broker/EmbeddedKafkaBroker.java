@@ -2,10 +2,12 @@ package dev.flowpulse.broker;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,6 +83,85 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Embedded Kafka broker did not start", last);
+    }
+
+    /**
+     * Starts the broker formatted earlier under {@code dataDir} by {@link #start(Path)} (its
+     * cluster id, data and ports kept), or formats a new one there if none was. The ports recorded
+     * in its {@code server.properties} are reused; a port another process now holds is replaced by
+     * a free one, with a warning.
+     */
+    public static EmbeddedKafkaBroker startOrReopen(Path dataDir) {
+        Path previous = formatted(dataDir);
+        if (previous == null) {
+            return start(dataDir);
+        }
+        neverHaltTheJvm();
+        Properties props = new Properties();
+        Path propsFile = previous.resolve("server.properties");
+        try (InputStream in = Files.newInputStream(propsFile)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + propsFile, e);
+        }
+        int brokerPort = portOf(props.getProperty("advertised.listeners"));
+        int controllerPort = portOf(props.getProperty("controller.quorum.bootstrap.servers"));
+        int newBroker = isFree(brokerPort) ? brokerPort : freePort();
+        int newController = isFree(controllerPort) ? controllerPort : freePort();
+        if (newBroker != brokerPort || newController != controllerPort) {
+            log.warn(
+                    "Embedded broker in {}: port {} or {} is taken by another process; using {} and {}",
+                    previous,
+                    brokerPort,
+                    controllerPort,
+                    newBroker,
+                    newController);
+            Properties moved = serverProperties(previous, newBroker, newController);
+            props.putAll(moved);
+            try (OutputStream out = Files.newOutputStream(propsFile)) {
+                props.store(out, "flowpulse embedded broker");
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write " + propsFile, e);
+            }
+        }
+        log.info("Reopening the embedded broker formatted in {} (its data and cluster id kept)", previous);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(previous, props, newBroker);
+        try {
+            broker.startServer();
+        } catch (RuntimeException e) {
+            broker.stopServer();
+            throw e;
+        }
+        return broker;
+    }
+
+    /** The last directory {@link #start(Path)} formatted under {@code dataDir}, or null. */
+    private static Path formatted(Path dataDir) {
+        for (int attempt = 3; attempt >= 1; attempt--) {
+            Path dir = dataDir.resolve("attempt-" + attempt);
+            if (Files.exists(dir.resolve("server.properties"))
+                    && Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
+                return dir;
+            }
+        }
+        return null;
+    }
+
+    private static int portOf(String address) {
+        if (address == null) {
+            throw new IllegalStateException("No address in the broker's server.properties");
+        }
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1).trim());
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Properties serverProperties(Path dir, int brokerPort, int controllerPort) {

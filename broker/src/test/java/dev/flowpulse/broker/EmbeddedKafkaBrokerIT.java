@@ -4,6 +4,10 @@ import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,6 +47,64 @@ class EmbeddedKafkaBrokerIT {
             assertThat(broker.bootstrapServers()).isEqualTo(bootstrap);
             produce(broker, topic, "after");
             assertThat(awaitValues(broker, topic, 2)).containsExactlyInAnyOrder("before", "after");
+        }
+    }
+
+    @Test
+    void shouldReopenAClosedBrokerWithItsClusterIdDataAndPorts() throws Exception {
+        String topic = "reopen-" + UUID.randomUUID();
+        Path dir = Path.of("target", "broker-it-" + UUID.randomUUID());
+        String bootstrap;
+        String clusterId;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOrReopen(dir)) {
+            broker.createTopic(topic, 2, Map.of());
+            produce(broker, topic, "before");
+            bootstrap = broker.bootstrapServers();
+            clusterId = clusterId(broker);
+        }
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOrReopen(dir)) {
+            assertThat(broker.bootstrapServers()).isEqualTo(bootstrap);
+            assertThat(clusterId(broker)).isEqualTo(clusterId);
+            produce(broker, topic, "after");
+            assertThat(awaitValues(broker, topic, 2)).containsExactlyInAnyOrder("before", "after");
+        }
+    }
+
+    @Test
+    void shouldReopenOnNewPortsWhenItsOldOnesAreTaken() throws Exception {
+        String topic = "moved-" + UUID.randomUUID();
+        Path dir = Path.of("target", "broker-it-" + UUID.randomUUID());
+        Path props = dir.resolve("attempt-1").resolve("server.properties");
+        String clusterId;
+        List<Integer> ports = new ArrayList<>();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir)) {
+            broker.createTopic(topic, 2, Map.of());
+            produce(broker, topic, "before");
+            clusterId = clusterId(broker);
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(props)) {
+                p.load(in);
+            }
+            for (String listener : p.getProperty("listeners").split(",")) {
+                ports.add(Integer.parseInt(listener.substring(listener.lastIndexOf(':') + 1)));
+            }
+        }
+        assertThat(ports).hasSize(2);
+        // Both the broker's and the controller's port are now held by someone else.
+        try (ServerSocket a = new ServerSocket(ports.get(0), 1, InetAddress.getLoopbackAddress());
+                ServerSocket b = new ServerSocket(ports.get(1), 1, InetAddress.getLoopbackAddress());
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOrReopen(dir)) {
+            assertThat(a.isBound() && b.isBound()).as("old ports held").isTrue();
+            assertThat(broker.bootstrapServers()).doesNotEndWith(":" + ports.get(0));
+            assertThat(clusterId(broker)).isEqualTo(clusterId);
+            produce(broker, topic, "after");
+            assertThat(awaitValues(broker, topic, 2)).containsExactlyInAnyOrder("before", "after");
+        }
+    }
+
+    private static String clusterId(EmbeddedKafkaBroker broker) throws Exception {
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -46,8 +46,8 @@ class BadConfigurationExitIT {
                                 "KAFKA_BOOTSTRAP_SERVERS")),
                 Arguments.of(
                         "streams/target/flowpulse-streams.jar",
-                        Map.of("FLOWPULSE_TOPIC_PARTITIONS", "x", "FLOWPULSE_WINDOW_GRACE", "5 minutes"),
-                        List.of("FLOWPULSE_TOPIC_PARTITIONS", "FLOWPULSE_WINDOW_GRACE", "KAFKA_BOOTSTRAP_SERVERS")),
+                        Map.of("FLOWPULSE_TOPIC_PARTITIONS", "x", "FLOWPULSE_WINDOWS", "5 minutes"),
+                        List.of("FLOWPULSE_TOPIC_PARTITIONS", "FLOWPULSE_WINDOWS", "KAFKA_BOOTSTRAP_SERVERS")),
                 Arguments.of(
                         "sink/target/flowpulse-sink.jar",
                         Map.of("FLOWPULSE_SINK_HTTP_PORT", "99999", "FLOWPULSE_KAFKA_CLIENT_METRICS", "maybe"),

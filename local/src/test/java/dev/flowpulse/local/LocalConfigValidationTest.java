@@ -32,7 +32,7 @@ class LocalConfigValidationTest {
                 "FLOWPULSE_SIMULATOR_SEED", "abc", // launcher
                 "FLOWPULSE_TOPIC_PARTITIONS", "x", // topics
                 "FLOWPULSE_INGEST_PING_INTERVAL", "nope", // ingest
-                "FLOWPULSE_WINDOW_GRACE", "never", // streams
+                "FLOWPULSE_WINDOWS", "0s", // streams
                 "FLOWPULSE_SINK_POLL_TIMEOUT", "never", // sink
                 "FLOWPULSE_KAFKA_CLIENT_METRICS", "maybe", // metrics
                 "FLOWPULSE_LOG_LEVEL", "loud");
@@ -47,7 +47,7 @@ class LocalConfigValidationTest {
                         "FLOWPULSE_SIMULATOR_SEED",
                         "FLOWPULSE_TOPIC_PARTITIONS",
                         "FLOWPULSE_INGEST_PING_INTERVAL",
-                        "FLOWPULSE_WINDOW_GRACE",
+                        "FLOWPULSE_WINDOWS",
                         "FLOWPULSE_SINK_POLL_TIMEOUT",
                         "FLOWPULSE_KAFKA_CLIENT_METRICS",
                         "FLOWPULSE_LOG_LEVEL")

@@ -25,9 +25,6 @@ import dev.flowpulse.testkit.PrometheusText.Sample;
 import dev.flowpulse.testkit.Promtool;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -78,9 +74,6 @@ class PipelineEndToEndIT {
     private static final int RUNS = 40;
     /** Per wait; about 65 s are needed on a loaded 2-core machine (load average 20) for the whole scenario. */
     private static final Duration DEADLINE = Duration.ofMinutes(4);
-
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static ConditionFactory eventually() {
         return await().atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250));
@@ -248,61 +241,16 @@ class PipelineEndToEndIT {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** Every sample the scenario implies, keyed as {@code name{labels}}. */
     private static Map<String, Double> expectedSamples(Scenario scenario) {
-        Map<String, Double> expected = new TreeMap<>();
-        scenario.expectedStateEntries()
-                .forEach((k, n) -> expected.put(
-                        key(
-                                "prefect_flow_run_states_total",
-                                Map.of(
-                                        "flow",
-                                        k.flow(),
-                                        "deployment",
-                                        k.deployment(),
-                                        "work_pool",
-                                        k.workPool(),
-                                        "state_type",
-                                        k.stateType(),
-                                        "state",
-                                        k.stateName())),
-                        n.doubleValue()));
-        scenario.expectedFinished().forEach((k, n) -> {
-            Map<String, String> labels = Map.of(
-                    "flow",
-                    k.flow(),
-                    "deployment",
-                    k.deployment(),
-                    "work_pool",
-                    k.workPool(),
-                    "state_type",
-                    k.stateType());
-            expected.put(key("prefect_flow_runs_finished_total", labels), n.doubleValue());
-            expected.put(key("prefect_flow_run_duration_seconds_count", labels), n.doubleValue());
-        });
-        assertThat(expected).isNotEmpty();
-        return expected;
+        return ScenarioMetrics.expectedSamples(scenario);
     }
 
     private static String scrape(URI metrics) {
-        HttpResponse<String> response;
-        try {
-            response = HTTP.send(
-                    HttpRequest.newBuilder(metrics)
-                            .timeout(Duration.ofSeconds(10))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot scrape " + metrics, e);
-        }
-        assertThat(response.statusCode()).as("GET %s", metrics).isEqualTo(200);
-        return response.body();
+        return ScenarioMetrics.scrape(metrics);
     }
 
     private static double sum(String text, String name) {
-        return PrometheusText.named(PrometheusText.parse(text), name).stream()
-                .mapToDouble(Sample::value)
-                .sum();
+        return ScenarioMetrics.sum(text, name);
     }
 
     private static void assertSamplesEqual(String text, Map<String, Double> expected) {
@@ -311,17 +259,8 @@ class PipelineEndToEndIT {
                 .isEmpty();
     }
 
-    /** The expected samples the text lacks or shows with another value (those keyed by the expected value). */
     private static Map<String, Double> mismatches(String text, Map<String, Double> expected) {
-        Map<String, Double> actual = PrometheusText.parse(text).stream()
-                .collect(Collectors.toMap(s -> key(s.name(), s.labels()), Sample::value, (a, b) -> a));
-        Map<String, Double> missing = new TreeMap<>();
-        expected.forEach((k, v) -> {
-            if (!v.equals(actual.get(k))) {
-                missing.put(k + " (scraped: " + actual.get(k) + ")", v);
-            }
-        });
-        return missing;
+        return ScenarioMetrics.mismatches(text, expected);
     }
 
     private static void assertDurationSums(String text, Scenario scenario) {
@@ -356,6 +295,6 @@ class PipelineEndToEndIT {
     }
 
     private static String key(String name, Map<String, String> labels) {
-        return name + new TreeMap<>(labels);
+        return ScenarioMetrics.key(name, labels);
     }
 }
