@@ -65,7 +65,7 @@ class FlowRunEventParserTest {
 
         FlowRunEvent e = ((ParsedEvent.StateChange) FlowRunEventParser.parse(sample, "")).event();
 
-        assertThat(SeriesLabels.of(e)).isEqualTo(new SeriesLabels("", "", ""));
+        assertThat(SeriesLabels.of(e)).isEqualTo(new SeriesLabels("", "", "", ""));
         assertThat(e.tags()).isEmpty();
     }
 

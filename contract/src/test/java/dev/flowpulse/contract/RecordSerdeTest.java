@@ -20,14 +20,14 @@ class RecordSerdeTest {
     void shouldSerializeKeysToIdenticalBytesForEqualRecords() {
         JsonSerde<StateSeries> serde = JsonSerde.of(StateSeries.class);
         StateSeries a = new StateSeries(
-                new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod"), StateType.COMPLETED, "Completed");
+                new SeriesLabels("prod", "etl-orders", "hourly-sync", "k8s-prod"), StateType.COMPLETED, "Completed");
         StateSeries b = new StateSeries(
-                new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod"), StateType.COMPLETED, "Completed");
+                new SeriesLabels("prod", "etl-orders", "hourly-sync", "k8s-prod"), StateType.COMPLETED, "Completed");
 
         assertThat(serde.serialize("t", a)).isEqualTo(serde.serialize("t", b));
         assertThat(new String(serde.serialize("t", a), StandardCharsets.UTF_8))
                 .isEqualTo(
-                        "{\"labels\":{\"deployment\":\"hourly-sync\",\"flow\":\"etl-orders\",\"work_pool\":\"k8s-prod\"},"
+                        "{\"labels\":{\"deployment\":\"hourly-sync\",\"flow\":\"etl-orders\",\"work_pool\":\"k8s-prod\",\"workspace\":\"prod\"},"
                                 + "\"state\":\"Completed\",\"state_type\":\"COMPLETED\"}");
     }
 

@@ -30,7 +30,10 @@ final class SinkMetrics implements AutoCloseable {
 
     /** The {@code family} label values: the Prometheus names of the served families. */
     static final List<String> FAMILIES = List.of(
-            "prefect_flow_run_states_total", "prefect_flow_runs_finished_total", "prefect_flow_run_duration_seconds");
+            "prefect_flow_run_states_total",
+            "prefect_flow_runs_finished_total",
+            "prefect_flow_runs_finished_unknown_duration_total",
+            "prefect_flow_run_duration_seconds");
 
     private final MeterRegistry registry;
     private final List<Meter> meters = new ArrayList<>();

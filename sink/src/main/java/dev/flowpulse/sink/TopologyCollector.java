@@ -94,7 +94,7 @@ public final class TopologyCollector implements MultiCollector {
                     "workspace", group.workspace(),
                     "flow", group.labels().getOrDefault("flow", ""),
                     "deployment", group.labels().getOrDefault("deployment", ""),
-                    "work_pool", "",
+                    "work_pool", group.labels().getOrDefault("work_pool", ""),
                     "window", w
                 };
                 for (StateType t : TERMINAL) {

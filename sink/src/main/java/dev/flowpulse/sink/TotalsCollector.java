@@ -2,6 +2,7 @@ package dev.flowpulse.sink;
 
 import dev.flowpulse.contract.DurationHistogram;
 import dev.flowpulse.contract.FinishedSeries;
+import dev.flowpulse.contract.FinishedTotal;
 import dev.flowpulse.contract.SeriesLabels;
 import dev.flowpulse.contract.StateSeries;
 import io.prometheus.metrics.model.registry.MultiCollector;
@@ -18,11 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Renders a {@link TotalsTable} as the Prometheus families flowpulse promises:
- * {@code prefect_flow_run_states_total}, {@code prefect_flow_runs_finished_total} and the
- * {@code prefect_flow_run_duration_seconds} histogram. The samples are the absolute totals read
+ * {@code prefect_flow_run_states_total}, {@code prefect_flow_runs_finished_total} (every finish,
+ * {@code FinishedTotal.finished_count}), {@code prefect_flow_runs_finished_unknown_duration_total}
+ * (those of them whose duration is unknown) and the {@code prefect_flow_run_duration_seconds}
+ * histogram (the known durations only). Every series carries {@code workspace}. The samples are the absolute totals read
  * from Kafka, so the collector builds snapshots at scrape time rather than incrementing meters.
  *
  * <p>Nothing is served until the table is rebuilt (see the constructor). Every series passes the {@link CardinalityGuard} of its family ({@link SeriesLimits}): the
@@ -37,12 +41,17 @@ public final class TotalsCollector implements MultiCollector {
     static final String STATES = "prefect_flow_run_states";
 
     static final String FINISHED = "prefect_flow_runs_finished";
+    static final String UNKNOWN_DURATION = "prefect_flow_runs_finished_unknown_duration";
     static final String DURATION = "prefect_flow_run_duration_seconds";
 
     static final String STATES_HELP =
             "Flow-run state entries (distinct Prefect state-change events), by state type and state name";
     static final String FINISHED_HELP =
-            "Flow runs that reached a terminal state type, each run counted once at its first terminal state";
+            "Flow-run finishes into a terminal state type (a run that finishes again after a retry counts again),"
+                    + " with or without a known duration";
+    static final String UNKNOWN_DURATION_HELP =
+            "Flow-run finishes whose time spent RUNNING is unknown (states missing): counted in"
+                    + " prefect_flow_runs_finished_total, left out of prefect_flow_run_duration_seconds";
     static final String DURATION_HELP =
             "Time finished flow runs spent RUNNING (Prefect's total_run_time), by terminal state type";
 
@@ -79,13 +88,17 @@ public final class TotalsCollector implements MultiCollector {
             return MetricSnapshots.of();
         }
         // one read of the finished series for both families: _count and _total stay equal in a scrape
-        Map<Labels, DurationHistogram> finished = finishedSums();
-        return MetricSnapshots.of(stateCounters(), finishedCounters(finished), durationHistograms(finished));
+        Map<Labels, FinishedTotal> finished = finishedSums();
+        return MetricSnapshots.of(
+                stateCounters(),
+                counter(FINISHED, FINISHED_HELP, finished, FinishedTotal::count),
+                counter(UNKNOWN_DURATION, UNKNOWN_DURATION_HELP, finished, FinishedTotal::unknownDurationCount),
+                durationHistograms(finished));
     }
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(STATES, FINISHED, DURATION);
+        return List.of(STATES, FINISHED, UNKNOWN_DURATION, DURATION);
     }
 
     /** Source series folded by the cardinality guard, per family (routes every series not routed yet). */
@@ -106,7 +119,7 @@ public final class TotalsCollector implements MultiCollector {
 
     private void routeAll() {
         table.stateCounts().keySet().forEach(this::route);
-        table.finishedHistograms().keySet().forEach(this::route);
+        table.finishedTotals().keySet().forEach(this::route);
     }
 
     private CounterSnapshot stateCounters() {
@@ -120,35 +133,39 @@ public final class TotalsCollector implements MultiCollector {
         return family.build();
     }
 
-    private Map<Labels, DurationHistogram> finishedSums() {
-        Map<Labels, DurationHistogram> sums = new HashMap<>();
-        for (Map.Entry<FinishedSeries, DurationHistogram> e :
-                table.finishedHistograms().entrySet()) {
+    private Map<Labels, FinishedTotal> finishedSums() {
+        Map<Labels, FinishedTotal> sums = new HashMap<>();
+        for (Map.Entry<FinishedSeries, FinishedTotal> e : table.finishedTotals().entrySet()) {
             sums.merge(route(e.getKey()), e.getValue(), TotalsCollector::add);
         }
         return sums;
     }
 
-    private static CounterSnapshot finishedCounters(Map<Labels, DurationHistogram> finished) {
-        CounterSnapshot.Builder family =
-                CounterSnapshot.builder().name(FINISHED).help(FINISHED_HELP);
-        finished.forEach((labels, h) -> family.dataPoint(CounterDataPointSnapshot.builder()
+    private static CounterSnapshot counter(
+            String name, String help, Map<Labels, FinishedTotal> finished, ToLongFunction<FinishedTotal> value) {
+        CounterSnapshot.Builder family = CounterSnapshot.builder().name(name).help(help);
+        finished.forEach((labels, t) -> family.dataPoint(CounterDataPointSnapshot.builder()
                 .labels(labels)
-                .value(h.count())
+                .value(value.applyAsLong(t))
                 .build()));
         return family.build();
     }
 
-    private static HistogramSnapshot durationHistograms(Map<Labels, DurationHistogram> finished) {
+    private static HistogramSnapshot durationHistograms(Map<Labels, FinishedTotal> finished) {
         HistogramSnapshot.Builder family =
                 HistogramSnapshot.builder().name(DURATION).help(DURATION_HELP).unit(Unit.SECONDS);
-        finished.forEach((labels, h) -> family.dataPoint(HistogramDataPointSnapshot.builder()
+        finished.forEach((labels, t) -> family.dataPoint(histogramPoint(labels, t.histogram())));
+        return family.build();
+    }
+
+    /** One classic histogram sample set: {@link DurationHistogram#BOUNDS} plus {@code +Inf}. */
+    static HistogramDataPointSnapshot histogramPoint(Labels labels, DurationHistogram h) {
+        return HistogramDataPointSnapshot.builder()
                 .labels(labels)
                 // per-bucket counts, as in the record: the text writer accumulates them into le buckets
                 .classicHistogramBuckets(ClassicHistogramBuckets.of(UPPER_BOUNDS, h.counts()))
                 .sum(h.sumSeconds())
-                .build()));
-        return family.build();
+                .build();
     }
 
     private Labels route(StateSeries s) {
@@ -161,6 +178,11 @@ public final class TotalsCollector implements MultiCollector {
                 s, labels(s.labels(), "state_type", s.stateType().name()));
     }
 
+    static FinishedTotal add(FinishedTotal a, FinishedTotal b) {
+        return new FinishedTotal(
+                a.series(), add(a.histogram(), b.histogram()), a.unknownDurationCount() + b.unknownDurationCount());
+    }
+
     static DurationHistogram add(DurationHistogram a, DurationHistogram b) {
         long[] counts = a.counts().clone();
         for (int i = 0; i < counts.length; i++) {
@@ -169,16 +191,18 @@ public final class TotalsCollector implements MultiCollector {
         return new DurationHistogram(a.count() + b.count(), a.sumSeconds() + b.sumSeconds(), counts);
     }
 
-    /** The shared flow/deployment/work_pool labels plus extra name/value pairs; empty names stay {@code ""}. */
+    /** The shared workspace/flow/deployment/work_pool labels plus extra name/value pairs; empty names stay {@code ""}. */
     private static String[] labels(SeriesLabels common, String... extra) {
-        String[] namesAndValues = new String[6 + extra.length];
-        namesAndValues[0] = "flow";
-        namesAndValues[1] = common.flow();
-        namesAndValues[2] = "deployment";
-        namesAndValues[3] = common.deployment();
-        namesAndValues[4] = "work_pool";
-        namesAndValues[5] = common.workPool();
-        System.arraycopy(extra, 0, namesAndValues, 6, extra.length);
+        String[] namesAndValues = new String[8 + extra.length];
+        namesAndValues[0] = "workspace";
+        namesAndValues[1] = common.workspace();
+        namesAndValues[2] = "flow";
+        namesAndValues[3] = common.flow();
+        namesAndValues[4] = "deployment";
+        namesAndValues[5] = common.deployment();
+        namesAndValues[6] = "work_pool";
+        namesAndValues[7] = common.workPool();
+        System.arraycopy(extra, 0, namesAndValues, 8, extra.length);
         return namesAndValues;
     }
 

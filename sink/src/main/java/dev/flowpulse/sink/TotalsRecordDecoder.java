@@ -102,7 +102,10 @@ public final class TotalsRecordDecoder {
         if (value.histogram() == null || !isConsistent(value.histogram())) {
             return new TotalsUpdate.Rejected(RejectReason.INVALID_VALUE, "inconsistent histogram for " + key);
         }
-        return new TotalsUpdate.FinishedHistogram(key, value.histogram());
+        if (value.unknownDurationCount() < 0) {
+            return new TotalsUpdate.Rejected(RejectReason.INVALID_VALUE, "negative unknown_duration_count for " + key);
+        }
+        return new TotalsUpdate.Finished(key, value);
     }
 
     /** Prometheus derives {@code _count} from the buckets, so they must add up to the record's count. */

@@ -2,6 +2,7 @@ package dev.flowpulse.sink;
 
 import dev.flowpulse.contract.DurationHistogram;
 import dev.flowpulse.contract.FinishedSeries;
+import dev.flowpulse.contract.FinishedTotal;
 import dev.flowpulse.contract.StateSeries;
 import java.util.Collections;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Monotonicity guard: a counter must never go backwards, so a record carrying a lower total than
  * the one held (which the topology never writes) is refused and the higher one kept; a histogram
- * is refused if its count, sum or any bucket is lower. Series are never removed (tombstones are
+ * is refused if its count, sum, any bucket or its count of unknown durations is lower. Series are never removed (tombstones are
  * refused by the decoder for the same reason).
  *
  * <p>Thread safe: one consumer thread writes, scrapes read concurrently. A scrape sees each series'
@@ -29,7 +30,7 @@ public final class TotalsTable {
     }
 
     private final ConcurrentHashMap<StateSeries, Long> states = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<FinishedSeries, DurationHistogram> finished = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<FinishedSeries, FinishedTotal> finished = new ConcurrentHashMap<>();
 
     public Outcome putStateCount(StateSeries series, long count) {
         boolean[] refused = {false};
@@ -40,9 +41,14 @@ public final class TotalsTable {
         return refused[0] ? Outcome.NON_MONOTONIC : Outcome.APPLIED;
     }
 
+    /** A total whose finishes all have a known duration (tests, and records of that kind). */
     public Outcome putFinished(FinishedSeries series, DurationHistogram histogram) {
+        return putFinished(series, new FinishedTotal(series, histogram));
+    }
+
+    public Outcome putFinished(FinishedSeries series, FinishedTotal total) {
         boolean[] refused = {false};
-        finished.merge(series, histogram, (held, offered) -> {
+        finished.merge(series, total, (held, offered) -> {
             refused[0] = goesBackwards(held, offered);
             return refused[0] ? held : offered;
         });
@@ -50,6 +56,11 @@ public final class TotalsTable {
     }
 
     /** True if any of the Prometheus series derived from {@code next} would be lower than from {@code held}. */
+    static boolean goesBackwards(FinishedTotal held, FinishedTotal next) {
+        return next.unknownDurationCount() < held.unknownDurationCount()
+                || goesBackwards(held.histogram(), next.histogram());
+    }
+
     static boolean goesBackwards(DurationHistogram held, DurationHistogram next) {
         if (next.count() < held.count() || next.sumSeconds() < held.sumSeconds()) {
             return true;
@@ -68,7 +79,7 @@ public final class TotalsTable {
     }
 
     /** A live, unmodifiable view (weakly consistent iteration). */
-    public Map<FinishedSeries, DurationHistogram> finishedHistograms() {
+    public Map<FinishedSeries, FinishedTotal> finishedTotals() {
         return Collections.unmodifiableMap(finished);
     }
 }

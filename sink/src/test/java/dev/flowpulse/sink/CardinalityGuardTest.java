@@ -29,7 +29,7 @@ class CardinalityGuardTest {
         long expectedStates = 0;
         double expectedSeconds = 0;
         for (int i = 1; i <= 10_500; i++) {
-            SeriesLabels labels = new SeriesLabels("adhoc-" + i, "", "");
+            SeriesLabels labels = new SeriesLabels("prod", "adhoc-" + i, "", "");
             table.putStateCount(new StateSeries(labels, StateType.RUNNING, "Running"), 3);
             table.putFinished(new FinishedSeries(labels, StateType.COMPLETED), SampleSeries.durations(i));
             expectedStates += 3;
@@ -61,7 +61,9 @@ class CardinalityGuardTest {
                 "state",
                 OVERFLOW,
                 "state_type",
-                "RUNNING");
+                "RUNNING",
+                "workspace",
+                "prod");
         assertThat(PrometheusText.value(samples, "prefect_flow_run_states_total", overflowStates))
                 .hasValue(1_500.0);
         assertThat(PrometheusText.value(
@@ -75,7 +77,9 @@ class CardinalityGuardTest {
                                 "work_pool",
                                 OVERFLOW,
                                 "state_type",
-                                "COMPLETED")))
+                                "COMPLETED",
+                                "workspace",
+                                "prod")))
                 .hasValue(500.0);
         assertThat(collector.folded("prefect_flow_run_states_total")).isEqualTo(500);
         assertThat(collector.folded("prefect_flow_run_duration_seconds")).isEqualTo(500);
@@ -134,12 +138,15 @@ class CardinalityGuardTest {
     @Test
     void shouldSumAwayLabelsLeftOutOfTheLabelSetWithoutCountingThemAsFolded() {
         TotalsTable table = new TotalsTable();
-        table.putStateCount(new StateSeries(new SeriesLabels("etl", "d", "p"), StateType.SCHEDULED, "Late"), 2);
-        table.putStateCount(new StateSeries(new SeriesLabels("etl", "d", "p"), StateType.SCHEDULED, "Scheduled"), 5);
+        table.putStateCount(new StateSeries(new SeriesLabels("prod", "etl", "d", "p"), StateType.SCHEDULED, "Late"), 2);
+        table.putStateCount(
+                new StateSeries(new SeriesLabels("prod", "etl", "d", "p"), StateType.SCHEDULED, "Scheduled"), 5);
         table.putFinished(
-                new FinishedSeries(new SeriesLabels("etl", "d", "p1"), StateType.FAILED), SampleSeries.durations(3));
+                new FinishedSeries(new SeriesLabels("prod", "etl", "d", "p1"), StateType.FAILED),
+                SampleSeries.durations(3));
         table.putFinished(
-                new FinishedSeries(new SeriesLabels("etl", "d", "p2"), StateType.FAILED), SampleSeries.durations(4));
+                new FinishedSeries(new SeriesLabels("prod", "etl", "d", "p2"), StateType.FAILED),
+                SampleSeries.durations(4));
         TotalsCollector collector = collector(table, limits(Map.of("FLOWPULSE_SINK_SERIES_LABELS", "flow,deployment")));
 
         List<Sample> samples = PrometheusText.parse(scrape(collector));
@@ -148,13 +155,14 @@ class CardinalityGuardTest {
                 .singleElement()
                 .satisfies(s -> {
                     assertThat(s.labels())
-                            .isEqualTo(Map.of("flow", "etl", "deployment", "d", "state_type", "SCHEDULED"));
+                            .isEqualTo(Map.of(
+                                    "workspace", "prod", "flow", "etl", "deployment", "d", "state_type", "SCHEDULED"));
                     assertThat(s.value()).isEqualTo(7.0);
                 });
         assertThat(PrometheusText.value(
                         samples,
                         "prefect_flow_run_duration_seconds_sum",
-                        Map.of("flow", "etl", "deployment", "d", "state_type", "FAILED")))
+                        Map.of("workspace", "prod", "flow", "etl", "deployment", "d", "state_type", "FAILED")))
                 .hasValue(7.0);
         assertThat(collector.folded("prefect_flow_run_states_total")).isZero();
     }
@@ -182,10 +190,10 @@ class CardinalityGuardTest {
     void shouldExposeFoldedAndServedSeriesAsSinkMetrics() {
         TotalsTable table = new TotalsTable();
         table.putFinished(
-                new FinishedSeries(new SeriesLabels("a", "", ""), StateType.COMPLETED),
+                new FinishedSeries(new SeriesLabels("prod", "a", "", ""), StateType.COMPLETED),
                 DurationHistogram.empty().plus(1));
         table.putFinished(
-                new FinishedSeries(new SeriesLabels("b", "", ""), StateType.COMPLETED),
+                new FinishedSeries(new SeriesLabels("prod", "b", "", ""), StateType.COMPLETED),
                 DurationHistogram.empty().plus(1));
         TotalsCollector collector = collector(table, limits(Map.of("FLOWPULSE_SINK_MAX_SERIES", "1")));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -201,7 +209,7 @@ class CardinalityGuardTest {
     }
 
     private static StateSeries running(String flow) {
-        return new StateSeries(new SeriesLabels(flow, "hourly-sync", "k8s"), StateType.RUNNING, "Running");
+        return new StateSeries(new SeriesLabels("prod", flow, "hourly-sync", "k8s"), StateType.RUNNING, "Running");
     }
 
     private static TotalsCollector collector(TotalsTable table, SeriesLimits limits) {

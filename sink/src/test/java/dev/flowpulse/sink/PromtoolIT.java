@@ -3,8 +3,6 @@ package dev.flowpulse.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowpulse.broker.EmbeddedKafkaBroker;
-import dev.flowpulse.contract.DurationHistogram;
-import dev.flowpulse.contract.FinishedSeries;
 import dev.flowpulse.contract.FinishedTotal;
 import dev.flowpulse.contract.StateSeries;
 import dev.flowpulse.testkit.Promtool;
@@ -60,9 +58,8 @@ class PromtoolIT {
             for (Map.Entry<StateSeries, Long> e : golden.stateCounts().entrySet()) {
                 records.add(TotalsRecords.state(stateTotals, e.getKey(), e.getValue()));
             }
-            for (Map.Entry<FinishedSeries, DurationHistogram> e :
-                    golden.finishedHistograms().entrySet()) {
-                records.add(TotalsRecords.finished(finishedTotals, new FinishedTotal(e.getKey(), e.getValue())));
+            for (FinishedTotal total : golden.finishedTotals().values()) {
+                records.add(TotalsRecords.finished(finishedTotals, total));
             }
             // a key without the series fields (compacted topics refuse null keys outright)
             records.add(new ProducerRecord<>(

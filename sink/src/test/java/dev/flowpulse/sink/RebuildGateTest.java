@@ -54,8 +54,8 @@ class RebuildGateTest {
                     .doesNotContain("prefect_flow_run_states_total{");
             assertThat(registry.scrape())
                     .contains("flowpulse_sink_caught_up 1.0")
-                    .contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\"} 7.0")
-                    .doesNotContain("work_pool=\"k8s-prod\"} 3.0");
+                    .contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\",workspace=\"prod\"} 7.0")
+                    .doesNotContain("work_pool=\"k8s-prod\",workspace=\"prod\"} 3.0");
         }
     }
 

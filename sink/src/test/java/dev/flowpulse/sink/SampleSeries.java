@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.flowpulse.contract.DurationHistogram;
 import dev.flowpulse.contract.FinishedSeries;
+import dev.flowpulse.contract.FinishedTotal;
 import dev.flowpulse.contract.FlowRunEvent;
 import dev.flowpulse.contract.FlowRunEventParser;
 import dev.flowpulse.contract.ParsedEvent;
@@ -18,6 +19,9 @@ import dev.flowpulse.testkit.PrefectSamples;
  * Prefect emits them for a flow called directly from Python: those labels are empty.
  */
 final class SampleSeries {
+
+    /** The workspace every sample series is in (ingest's {@code flowpulse.workspace} header). */
+    static final String WORKSPACE = "prod";
 
     private SampleSeries() {}
 
@@ -67,13 +71,15 @@ final class SampleSeries {
         table.putStateCount(state(adHoc("Running")), 1);
         table.putStateCount(state(adHoc("Completed")), 1);
         table.putFinished(finished(deployed("Completed")), durations(0.5, 42.0, 42.0, 3600.5));
-        table.putFinished(finished(deployed("Failed")), durations(90.25));
+        // two failures, one of them with an unknown duration: finished_total 2, the histogram's count 1
+        table.putFinished(
+                finished(deployed("Failed")), new FinishedTotal(finished(deployed("Failed")), durations(90.25), 1));
         table.putFinished(finished(adHoc("Completed")), durations(7.0));
         return table;
     }
 
     private static FlowRunEvent parse(JsonNode event) {
-        ParsedEvent parsed = FlowRunEventParser.parse(event, "");
+        ParsedEvent parsed = FlowRunEventParser.parse(event, WORKSPACE);
         if (parsed instanceof ParsedEvent.StateChange change) {
             return change.event();
         }

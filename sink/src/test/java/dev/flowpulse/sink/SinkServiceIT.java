@@ -35,7 +35,7 @@ class SinkServiceIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final String DEPLOYED = "deployment=\"hourly-sync\",flow=\"etl-orders\"";
     private static final String AD_HOC = "deployment=\"\",flow=\"etl-orders\"";
-    private static final String K8S = "work_pool=\"k8s-prod\"";
+    private static final String K8S = "work_pool=\"k8s-prod\",workspace=\"prod\"";
 
     private static EmbeddedKafkaBroker broker;
 
@@ -97,7 +97,7 @@ class SinkServiceIT {
                 "prefect_flow_run_states_total{" + DEPLOYED + ",state=\"Completed\",state_type=\"COMPLETED\"," + K8S
                         + "} 1.0",
                 "prefect_flow_run_states_total{" + AD_HOC
-                        + ",state=\"Running\",state_type=\"RUNNING\",work_pool=\"\"} 1.0",
+                        + ",state=\"Running\",state_type=\"RUNNING\",work_pool=\"\",workspace=\"prod\"} 1.0",
                 "prefect_flow_runs_finished_total{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S + "} 2.0",
                 "prefect_flow_runs_finished_total{" + DEPLOYED + ",state_type=\"FAILED\"," + K8S + "} 1.0",
                 "prefect_flow_run_duration_seconds_bucket{" + DEPLOYED + ",state_type=\"COMPLETED\"," + K8S

@@ -52,7 +52,8 @@ class SinkServiceTest {
             assertThat(whileCatchingUp.get()).isEqualTo(Health.unhealthy("catching up on the totals topics"));
             assertThat(sink.health()).isEqualTo(Health.healthy());
             assertThat(registry.scrape())
-                    .contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\"} 3.0");
+                    .contains(
+                            "state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\",workspace=\"prod\"} 3.0");
         }
     }
 
@@ -68,7 +69,7 @@ class SinkServiceTest {
             awaitCaughtUp(sink);
 
             assertThat(registry.scrape())
-                    .contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\"} 5.0")
+                    .contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\",workspace=\"prod\"} 5.0")
                     .contains("flowpulse_sink_records_rejected_total{reason=\"non_monotonic\",topic=\"" + STATES
                             + "\"} 1.0");
         }

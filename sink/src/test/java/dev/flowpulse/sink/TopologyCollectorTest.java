@@ -3,10 +3,10 @@ package dev.flowpulse.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowpulse.contract.InProgressRun;
-import dev.flowpulse.contract.ResourceRef;
 import dev.flowpulse.contract.StateType;
 import dev.flowpulse.contract.WindowKey;
 import dev.flowpulse.contract.WindowStats;
+import dev.flowpulse.sink.alert.WindowSamples;
 import dev.flowpulse.sink.alert.WindowTable;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,7 +28,7 @@ class TopologyCollectorTest {
 
     private static final Path ACTUAL = Path.of("target", "golden-actual", "topology-metrics.txt");
     static final Instant NOW = Instant.parse("2026-05-04T09:12:30Z");
-    static final List<Duration> WINDOWS = List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1));
+    static final List<Duration> WINDOWS = WindowSamples.SIZES;
 
     @Test
     void shouldRenderTheGoldenExpositionForKnownWindowsAndRuns() throws IOException {
@@ -89,40 +89,15 @@ class TopologyCollectorTest {
     }
 
     private static InProgressRun run(String id, String flow, StateType type, boolean stuck) {
-        return new InProgressRun(
-                "prod",
-                id,
-                id + "-name",
-                new ResourceRef("f", flow),
-                new ResourceRef("d", "hourly-sync"),
-                new ResourceRef("p", "k8s-prod"),
-                List.of("team:data"),
-                type,
-                type == StateType.RUNNING ? "Running" : "Pending",
-                NOW.minusSeconds(120),
-                type == StateType.RUNNING ? NOW.minusSeconds(120) : null,
-                1,
-                stuck,
-                3600);
+        return WindowSamples.run(id, flow, type, stuck, NOW.minusSeconds(120));
     }
 
     private static WindowKey slice(Instant start, Duration size) {
-        return new WindowKey(
-                "prod",
-                WindowKey.DEPLOYMENT,
-                Map.of("flow", "etl-orders", "deployment", "hourly-sync"),
-                start,
-                start.plus(size),
-                size.toSeconds(),
-                size.toSeconds());
+        return WindowSamples.deploymentWindow(start, size);
     }
 
     private static WindowStats finishes(int finished, int failed) {
-        WindowStats s = WindowStats.empty();
-        for (int i = 0; i < finished; i++) {
-            s = s.plusFinish(i < failed ? StateType.FAILED : StateType.COMPLETED, 10.0);
-        }
-        return s;
+        return WindowSamples.finishes(finished, failed);
     }
 
     static String golden() throws IOException {

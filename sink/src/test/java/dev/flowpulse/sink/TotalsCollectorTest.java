@@ -39,7 +39,7 @@ class TotalsCollectorTest {
         String scraped = scrape(table);
 
         String series =
-                "deployment=\"hourly-sync\",flow=\"etl-orders\",state_type=\"COMPLETED\",work_pool=\"k8s-prod\"";
+                "deployment=\"hourly-sync\",flow=\"etl-orders\",state_type=\"COMPLETED\",work_pool=\"k8s-prod\",workspace=\"prod\"";
         assertThat(scraped)
                 .contains(
                         "prefect_flow_run_duration_seconds_bucket{" + series + ",le=\"1.0\"} 1\n",
@@ -61,7 +61,7 @@ class TotalsCollectorTest {
 
         assertThat(scrape(table))
                 .contains("prefect_flow_run_states_total{deployment=\"\",flow=\"etl-orders\","
-                        + "state=\"Crashed\",state_type=\"CRASHED\",work_pool=\"\"} 2.0\n");
+                        + "state=\"Crashed\",state_type=\"CRASHED\",work_pool=\"\",workspace=\"prod\"} 2.0\n");
     }
 
     @Test
@@ -74,7 +74,7 @@ class TotalsCollectorTest {
         table.putStateCount(SampleSeries.state(SampleSeries.deployed("Running")), 7);
 
         assertThat(registry.scrape())
-                .contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\"} 7.0\n");
+                .contains("state=\"Running\",state_type=\"RUNNING\",work_pool=\"k8s-prod\",workspace=\"prod\"} 7.0\n");
     }
 
     private static String golden() throws IOException {

@@ -38,7 +38,7 @@ class TotalsRecordDecoderTest {
 
         TotalsUpdate update = decoder.decode(FINISHED, key(failed), value(new FinishedTotal(failed, h)));
 
-        assertThat(update).isEqualTo(new TotalsUpdate.FinishedHistogram(failed, h));
+        assertThat(update).isEqualTo(new TotalsUpdate.Finished(failed, new FinishedTotal(failed, h)));
     }
 
     @Test

@@ -47,7 +47,7 @@ class TotalsTableTest {
         table.putFinished(completed, two);
 
         assertThat(table.putFinished(completed, durations(10.0))).isEqualTo(TotalsTable.Outcome.NON_MONOTONIC);
-        assertThat(table.finishedHistograms().get(completed)).isEqualTo(two);
+        assertThat(table.finishedTotals().get(completed).histogram()).isEqualTo(two);
     }
 
     @Test
@@ -60,7 +60,7 @@ class TotalsTableTest {
                 new DurationHistogram(2, held.sumSeconds(), durations(2.0, 98.5).counts());
 
         assertThat(table.putFinished(completed, moved)).isEqualTo(TotalsTable.Outcome.NON_MONOTONIC);
-        assertThat(table.finishedHistograms().get(completed)).isEqualTo(held);
+        assertThat(table.finishedTotals().get(completed).histogram()).isEqualTo(held);
     }
 
     @Test
@@ -68,6 +68,6 @@ class TotalsTableTest {
         table.putFinished(completed, durations(10.0));
 
         assertThat(table.putFinished(completed, durations(10.0, 700.0))).isEqualTo(TotalsTable.Outcome.APPLIED);
-        assertThat(table.finishedHistograms().get(completed).count()).isEqualTo(2);
+        assertThat(table.finishedTotals().get(completed).count()).isEqualTo(2);
     }
 }

@@ -286,6 +286,7 @@ public final class FlowRunTopology implements Supplier<Topology> {
     static FinishedSeries finishedSeries(FinishedFlowRun run) {
         return new FinishedSeries(
                 new SeriesLabels(
+                        run.workspace(),
                         run.flow().name(),
                         run.deployment().name(),
                         run.workPool().name()),

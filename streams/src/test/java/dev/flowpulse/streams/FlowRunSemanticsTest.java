@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlowRunSemanticsTest {
 
-    private static final SeriesLabels ETL = new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod");
+    private static final SeriesLabels ETL =
+            new SeriesLabels(SampleEvents.WORKSPACE, "etl-orders", "hourly-sync", "k8s-prod");
     private static final FinishedSeries COMPLETED = new FinishedSeries(ETL, StateType.COMPLETED);
     private static final Duration SETTLE = TopologySettings.DEFAULT_FINISH_SETTLE_TIMEOUT;
     private static final Instant FOX_COMPLETED = Instant.parse("2026-05-04T09:07:42.315502Z");

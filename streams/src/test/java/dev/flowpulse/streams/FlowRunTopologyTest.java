@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The topology fed with real Prefect events, checked on the transition, finish and totals topics. */
 class FlowRunTopologyTest {
 
-    private static final SeriesLabels ETL = new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod");
+    private static final SeriesLabels ETL =
+            new SeriesLabels(SampleEvents.WORKSPACE, "etl-orders", "hourly-sync", "k8s-prod");
 
     @TempDir
     Path stateDir;
@@ -216,6 +217,8 @@ class FlowRunTopologyTest {
 
         assertThat(harness.stateTotals())
                 .containsOnlyKeys(new StateSeries(
-                        new SeriesLabels("etl-orders", "", "k8s-prod"), StateType.SCHEDULED, "Scheduled"));
+                        new SeriesLabels(SampleEvents.WORKSPACE, "etl-orders", "", "k8s-prod"),
+                        StateType.SCHEDULED,
+                        "Scheduled"));
     }
 }

@@ -55,7 +55,7 @@ import org.junit.jupiter.api.Timeout;
 class StreamsServiceIT {
 
     private static final Duration DEADLINE = Duration.ofMinutes(2);
-    private static final SeriesLabels ETL = new SeriesLabels("etl-orders", "hourly-sync", "k8s-prod");
+    private static final SeriesLabels ETL = new SeriesLabels("it", "etl-orders", "hourly-sync", "k8s-prod");
 
     private static final byte[] MALFORMED =
             "{\"occurred\": \"2026-05-04T09:05:09Z\", \"event\"".getBytes(StandardCharsets.UTF_8);

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class WindowStatsTopologyTest {
 
     private static final Map<String, String> FLOW = Map.of("flow", "etl-orders");
-    private static final Map<String, String> DEPLOYMENT = Map.of("flow", "etl-orders", "deployment", "hourly-sync");
+    private static final Map<String, String> DEPLOYMENT =
+            Map.of("flow", "etl-orders", "deployment", "hourly-sync", "work_pool", "k8s-prod");
     private static final Map<String, String> POOL = Map.of("work_pool", "k8s-prod");
     private static final Map<String, String> TEAM = Map.of("tag", "team:data");
     private static final Duration PUBLISH = TopologySettings.DEFAULT_WINDOW_UPDATE_INTERVAL;

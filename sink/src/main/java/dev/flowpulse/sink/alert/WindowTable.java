@@ -26,9 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Scopes: {@code flow}, {@code deployment} and {@code work_pool} windows map to the alert
  * scopes of the same name; a {@code tag} window is a {@code tag} scope with the full tag, and, when
  * the tag starts with {@code teamPrefix} (default {@code team:}), also a {@code team} scope named by
- * the rest of the tag. The topology's deployment windows are grouped by flow and deployment only,
- * so a deployment scope's {@code work_pool} is {@code ""}: the same value whether its data came from
- * a window or an in-progress run, so an alert keeps one label set.
+ * the rest of the tag. The topology's deployment windows are grouped by flow, deployment and work
+ * pool, so a deployment scope carries its runs' {@code work_pool} ({@code ""} without one), from a
+ * window or an in-progress run alike: a rule's {@code match: {work_pool: ...}} applies to it.
  *
  * <p>Hopping windows are not kept: a rule's window is answered by summing tumbling slices of one
  * size ({@link #sliceFor}). Written by one consumer thread, read by the alerting thread; thread safe.
@@ -109,7 +109,7 @@ public final class WindowTable {
         return List.copyOf(inProgress.values());
     }
 
-    /** A window group of the topology: its workspace and group labels ({@code {flow, deployment}}, ...). */
+    /** A window group of the topology: its workspace and group labels ({@code {flow, deployment, work_pool}}, ...). */
     public record Group(String workspace, Map<String, String> labels) {}
 
     /**
@@ -166,7 +166,11 @@ public final class WindowTable {
         return switch (key.dimension()) {
             case WindowKey.FLOW -> List.of(ScopeKey.of(ScopeDimension.FLOW, ws, "flow", g.getOrDefault("flow", "")));
             case WindowKey.DEPLOYMENT ->
-                List.of(deployment(ws, g.getOrDefault("flow", ""), g.getOrDefault("deployment", "")));
+                List.of(deployment(
+                        ws,
+                        g.getOrDefault("flow", ""),
+                        g.getOrDefault("deployment", ""),
+                        g.getOrDefault("work_pool", "")));
             case WindowKey.WORK_POOL ->
                 List.of(ScopeKey.of(ScopeDimension.WORK_POOL, ws, "work_pool", g.getOrDefault("work_pool", "")));
             case WindowKey.TAG -> tagScopes(ws, List.of(g.getOrDefault("tag", "")));
@@ -179,7 +183,7 @@ public final class WindowTable {
         List<ScopeKey> scopes = new ArrayList<>();
         scopes.add(ScopeKey.of(ScopeDimension.FLOW, ws, "flow", name(run.flow())));
         if (!name(run.deployment()).isEmpty()) {
-            scopes.add(deployment(ws, name(run.flow()), name(run.deployment())));
+            scopes.add(deployment(ws, name(run.flow()), name(run.deployment()), name(run.workPool())));
         }
         if (!name(run.workPool()).isEmpty()) {
             scopes.add(ScopeKey.of(ScopeDimension.WORK_POOL, ws, "work_pool", name(run.workPool())));
@@ -199,11 +203,11 @@ public final class WindowTable {
         return scopes;
     }
 
-    private static ScopeKey deployment(String ws, String flow, String deployment) {
+    private static ScopeKey deployment(String ws, String flow, String deployment, String workPool) {
         Map<String, String> labels = new TreeMap<>();
         labels.put("flow", flow);
         labels.put("deployment", deployment);
-        labels.put("work_pool", "");
+        labels.put("work_pool", workPool);
         return new ScopeKey(ScopeDimension.DEPLOYMENT, ws, labels);
     }
 

@@ -2,8 +2,6 @@ package dev.flowpulse.sink.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flowpulse.contract.InProgressRun;
-import dev.flowpulse.contract.ResourceRef;
 import dev.flowpulse.contract.StateType;
 import dev.flowpulse.contract.WindowKey;
 import dev.flowpulse.contract.WindowStats;
@@ -20,7 +18,7 @@ class WindowTableTest {
     private static final Scope DEPLOYMENT = new Scope(
             ScopeDimension.DEPLOYMENT,
             "prod",
-            Map.of("flow", "etl-orders", "deployment", "hourly-sync", "work_pool", ""),
+            Map.of("flow", "etl-orders", "deployment", "hourly-sync", "work_pool", "k8s-prod"),
             "",
             "");
 
@@ -50,7 +48,7 @@ class WindowTableTest {
                 new WindowKey(
                         "prod",
                         WindowKey.DEPLOYMENT,
-                        Map.of("flow", "etl-orders", "deployment", "hourly-sync"),
+                        WindowSamples.deploymentGroup(WindowSamples.DEPLOYMENT, WindowSamples.WORK_POOL),
                         T0,
                         T0.plus(Duration.ofMinutes(15)),
                         900,
@@ -80,25 +78,10 @@ class WindowTableTest {
 
     @Test
     void shouldReportRunningRunsUntilTheirTombstone() {
-        InProgressRun run = new InProgressRun(
-                "prod",
-                "run-1",
-                "crimson-fox",
-                new ResourceRef("f1", "etl-orders"),
-                new ResourceRef("d1", "hourly-sync"),
-                new ResourceRef("p1", "k8s-prod"),
-                List.of("team:data"),
-                StateType.RUNNING,
-                "Running",
-                T0,
-                T0,
-                1,
-                false,
-                3600);
-        table.putInProgress("run-1", run);
+        table.putInProgress("run-1", WindowSamples.run("run-1", "etl-orders", StateType.RUNNING, false, T0));
 
         WindowView view = table.snapshot(T0.plusSeconds(30));
-        assertThat(view.running(DEPLOYMENT)).containsExactly(new RunningRun("run-1", "crimson-fox", T0));
+        assertThat(view.running(DEPLOYMENT)).containsExactly(new RunningRun("run-1", "run-1-name", T0));
         assertThat(view.running(Scope.of(ScopeDimension.WORK_POOL, "prod", "k8s-prod")))
                 .hasSize(1);
         assertThat(view.running(Scope.of(ScopeDimension.TEAM, "prod", "data"))).hasSize(1);
@@ -119,22 +102,37 @@ class WindowTableTest {
         assertThat(table.windowCount()).isZero();
     }
 
+    @Test
+    void shouldMatchADeploymentRuleOnTheWorkPoolOfItsWindows() {
+        // 09:00-09:15 in 5m slices: hourly-sync on k8s-prod fails 3 of 4, nightly on ecs-prod too
+        Instant start = T0;
+        table.putWindow(deployment(start, M5), stats(4, 3));
+        table.putWindow(
+                WindowSamples.window(
+                        WindowKey.DEPLOYMENT, WindowSamples.deploymentGroup("nightly", "ecs-prod"), start, M5),
+                stats(4, 3));
+        AlertEvaluator evaluator = AlertEvaluatorTest.evaluator(
+                "{name: R, kind: failure_ratio, by: deployment, window: 15m, threshold: 0.5, min_finished: 3,"
+                        + " severity: page, match: {work_pool: 'k8s-.*'}}");
+
+        List<Alert> alerts = evaluator.evaluate(table.snapshot(T0.plus(Duration.ofMinutes(12))));
+
+        assertThat(alerts)
+                .extracting(Alert::labels)
+                .containsExactly(Map.of(
+                        "alertname", "R",
+                        "severity", "page",
+                        "flow", "etl-orders",
+                        "deployment", "hourly-sync",
+                        "work_pool", "k8s-prod",
+                        "workspace", "prod"));
+    }
+
     private static WindowKey deployment(Instant start, Duration size) {
-        return new WindowKey(
-                "prod",
-                WindowKey.DEPLOYMENT,
-                Map.of("flow", "etl-orders", "deployment", "hourly-sync"),
-                start,
-                start.plus(size),
-                size.toSeconds(),
-                size.toSeconds());
+        return WindowSamples.deploymentWindow(start, size);
     }
 
     private static WindowStats stats(int finished, int failed) {
-        WindowStats s = WindowStats.empty();
-        for (int i = 0; i < finished; i++) {
-            s = s.plusFinish(i < failed ? StateType.FAILED : StateType.COMPLETED, 10.0);
-        }
-        return s;
+        return WindowSamples.finishes(finished, failed);
     }
 }

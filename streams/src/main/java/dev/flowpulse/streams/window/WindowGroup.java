@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * A group the window statistics are kept for: a workspace, a dimension and its labels
- * ({@code flow} → {@code {flow}}, {@code deployment} → {@code {flow, deployment}},
+ * ({@code flow} → {@code {flow}}, {@code deployment} → {@code {flow, deployment, work_pool}} (the pool's name, {@code ""} without one),
  * {@code work_pool} → {@code {work_pool}}, {@code tag} → {@code {tag}}). Key of the
  * {@code window-contributions-by-group} repartition: the JSON serde sorts fields and map entries,
  * so equal groups serialize to equal bytes.
@@ -52,7 +52,13 @@ public record WindowGroup(String workspace, String dimension, Map<String, String
             groups.add(new WindowGroup(
                     workspace,
                     WindowKey.DEPLOYMENT,
-                    Map.of(WindowKey.FLOW, flow.name(), WindowKey.DEPLOYMENT, deployment.name())));
+                    Map.of(
+                            WindowKey.FLOW,
+                            flow.name(),
+                            WindowKey.DEPLOYMENT,
+                            deployment.name(),
+                            WindowKey.WORK_POOL,
+                            workPool.name())));
         }
         if (workPool.isPresent()) {
             groups.add(new WindowGroup(workspace, WindowKey.WORK_POOL, Map.of(WindowKey.WORK_POOL, workPool.name())));
