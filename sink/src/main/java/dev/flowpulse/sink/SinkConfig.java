@@ -33,6 +33,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *                               sizes (the same variable as the streams service's), which alert windows are summed from
  * @param teamTagPrefix          {@code FLOWPULSE_ALERT_TEAM_TAG_PREFIX}, default {@code team:}: a tag window
  *                               of a tag with this prefix is also the window of the team named by the rest
+ * @param historyTopic           {@code FLOWPULSE_TOPIC_FLOW_RUN_HISTORY}, default {@value #DEFAULT_HISTORY_TOPIC}:
+ *                               ingest's compacted flow-run history topic (created by ingest, never by the sink)
  */
 public record SinkConfig(
         Properties kafka,
@@ -44,8 +46,10 @@ public record SinkConfig(
         SeriesLimits seriesLimits,
         AlertingConfig alerting,
         List<Duration> windowSizes,
-        String teamTagPrefix) {
+        String teamTagPrefix,
+        String historyTopic) {
 
+    public static final String DEFAULT_HISTORY_TOPIC = "flowpulse.flow-run-history";
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 9400;
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
@@ -64,6 +68,7 @@ public record SinkConfig(
         Objects.requireNonNull(alerting, "alerting");
         windowSizes = List.copyOf(windowSizes);
         Objects.requireNonNull(teamTagPrefix, "teamTagPrefix");
+        Objects.requireNonNull(historyTopic, "historyTopic");
     }
 
     /** Reads the configuration; throws one {@link dev.flowpulse.contract.ConfigException} listing every problem. */
@@ -83,6 +88,7 @@ public record SinkConfig(
         AlertingConfig alerting = AlertingConfig.read(reader);
         List<Duration> windowSizes = windowSizes(reader);
         String teamPrefix = reader.string("FLOWPULSE_ALERT_TEAM_TAG_PREFIX", DEFAULT_TEAM_TAG_PREFIX);
+        String historyTopic = reader.string("FLOWPULSE_TOPIC_FLOW_RUN_HISTORY", DEFAULT_HISTORY_TOPIC);
         reader.check();
         return new SinkConfig(
                 EnvReader.kafkaProperties(env),
@@ -94,7 +100,8 @@ public record SinkConfig(
                 limits,
                 alerting,
                 windowSizes,
-                teamPrefix);
+                teamPrefix,
+                historyTopic);
     }
 
     private static List<Duration> windowSizes(EnvReader reader) {
@@ -145,7 +152,8 @@ public record SinkConfig(
         return "SinkConfig[kafkaKeys=" + new TreeSet<>(kafka.stringPropertyNames()) + ", topics=" + topics
                 + ", httpHost=" + httpHost + ", httpPort=" + httpPort + ", pollTimeout=" + pollTimeout
                 + ", partitionCheckInterval=" + partitionCheckInterval + ", maxSeries=" + seriesLimits.maxSeries()
-                + ", alerting=" + alerting + ", windowSizes=" + windowSizes + ", teamTagPrefix=" + teamTagPrefix + "]";
+                + ", alerting=" + alerting + ", windowSizes=" + windowSizes + ", teamTagPrefix=" + teamTagPrefix
+                + ", historyTopic=" + historyTopic + "]";
     }
 
     private static Properties copyOf(Properties source) {

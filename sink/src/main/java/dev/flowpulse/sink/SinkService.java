@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves the totals topics as Prometheus metrics: registers a {@link TotalsCollector} on the
  * registry's client_java registry, and runs one {@link TotalsConsumer} thread that rebuilds the
- * {@link TotalsTable} from the beginning of the compacted topics and then follows them.
+ * {@link TotalsTable} from the beginning of the compacted topics and then follows them. The
+ * production wiring also runs alerting ({@link SinkAlerting}, whose window table feeds the
+ * {@link TopologyCollector}) and a {@link HistoryConsumer} thread feeding the {@link HistoryCollector}.
  *
  * <p>Lifecycle: {@link #start} (once; returns at once), {@link #close} (idempotent; stops the
  * consumer, waits up to 10 s, and removes the sink's metrics from the registry so a new sink can
@@ -43,6 +45,14 @@ public final class SinkService implements AutoCloseable {
     private final boolean withAlerting;
     private volatile SinkAlerting alerting;
     private volatile TopologyCollector topologyCollector;
+    private volatile HistoryFeed history;
+
+    /** The history topic's reader, thread, gauges and self-metrics (production wiring only). */
+    private record HistoryFeed(
+            HistoryConsumer consumer,
+            Thread thread,
+            HistoryCollector collector,
+            List<io.micrometer.core.instrument.Meter> meters) {}
 
     /** Production wiring: also evaluates alerts ({@link SinkAlerting}, alert state in Kafka). */
     public SinkService(SinkConfig config, PrometheusMeterRegistry registry) {
@@ -109,7 +119,27 @@ public final class SinkService implements AutoCloseable {
             topologyCollector = new TopologyCollector(
                     a.table(), config.windowSizes(), config.seriesLimits(), a::caughtUp, java.time.Clock.systemUTC());
             registry.getPrometheusRegistry().register(topologyCollector);
+            history = startHistory();
         }
+    }
+
+    private HistoryFeed startHistory() {
+        Properties props = config.consumerProperties();
+        props.put("client.id", props.getProperty("client.id") + "-history");
+        HistoryTable historyTable = new HistoryTable();
+        HistoryConsumer consumer = new HistoryConsumer(
+                consumerFactory.apply(props),
+                config.historyTopic(),
+                config.pollTimeout(),
+                config.partitionCheckInterval(),
+                historyTable);
+        HistoryCollector historyCollector =
+                new HistoryCollector(historyTable, config.seriesLimits(), consumer::caughtUp);
+        registry.getPrometheusRegistry().register(historyCollector);
+        Thread t = new Thread(consumer, "flowpulse-sink-history");
+        t.setDaemon(true);
+        t.start();
+        return new HistoryFeed(consumer, t, historyCollector, consumer.bind(registry));
     }
 
     /** True once every partition has been read up to the end offset it had when the sink started. */
@@ -142,6 +172,11 @@ public final class SinkService implements AutoCloseable {
         if (a != null && a.problem() != null) {
             return Health.unhealthy(a.problem());
         }
+        HistoryFeed h = history;
+        if (h != null && h.consumer().failure() != null) {
+            return Health.unhealthy("history topic consumer failed: "
+                    + h.consumer().failure().getClass().getSimpleName());
+        }
         return Health.healthy();
     }
 
@@ -162,6 +197,17 @@ public final class SinkService implements AutoCloseable {
         if (a != null) {
             registry.getPrometheusRegistry().unregister(topologyCollector);
             a.close();
+        }
+        HistoryFeed h = history;
+        if (h != null) {
+            h.consumer().stop();
+            try {
+                h.thread().join(CLOSE_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            registry.getPrometheusRegistry().unregister(h.collector());
+            h.meters().forEach(registry::remove);
         }
         TotalsConsumer l = loop;
         Thread t = thread;
