@@ -43,7 +43,7 @@ final class SinkHarness implements AutoCloseable {
         env.put("FLOWPULSE_TOPIC_STATE_TOTALS", stateTotals);
         env.put("FLOWPULSE_TOPIC_FINISHED_TOTALS", finishedTotals);
         env.put("FLOWPULSE_SINK_HTTP_HOST", "127.0.0.1");
-        env.put("FLOWPULSE_SINK_HTTP_PORT", "0");
+        env.putIfAbsent("FLOWPULSE_SINK_HTTP_PORT", "0"); // a fixed one lets a restarted sink keep its URL
         env.putIfAbsent("FLOWPULSE_SINK_POLL_TIMEOUT", "100ms");
         SinkConfig config = SinkConfig.fromEnv(env);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
