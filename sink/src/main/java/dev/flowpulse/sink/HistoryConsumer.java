@@ -9,29 +9,28 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.Consumer;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads ingest's compacted flow-run history topic into a {@link HistoryTable} with a
- * {@link CompactedTopicReader}. Key {@code {"interval_start","state_name","state_type","workspace"}},
+ * Applies the records of ingest's compacted flow-run history topic (read by a
+ * {@link CompactedTopicReader}) to a {@link HistoryTable}. Key {@code {"interval_start","state_name","state_type","workspace"}},
  * value {@code {"count_runs","sum_estimated_run_time","sum_estimated_lateness","schema_version": 1, ...}}
  * (ingest's {@code history.HistoryBucket}), or null: a tombstone that removes the cell. A record it
  * cannot read (or of another {@code schema_version}) is skipped, counted in
  * {@code flowpulse_sink_history_records_rejected_total} and the first one logged at WARN.
  *
- * <p>Lifecycle: {@link #run} on one dedicated thread until {@link #stop}. Thread safe getters.
+ * <p>Called on the reader's thread; the counters may be read from any thread.
  */
-final class HistoryConsumer implements Runnable, CompactedTopicReader.Handler {
+final class HistoryConsumer implements CompactedTopicReader.Handler {
 
     static final int SCHEMA_VERSION = 1;
     /** Decimals as written: the sums are Prefect's float seconds, summed exactly. */
@@ -41,37 +40,12 @@ final class HistoryConsumer implements Runnable, CompactedTopicReader.Handler {
     private static final Logger log = LoggerFactory.getLogger(HistoryConsumer.class);
 
     private final HistoryTable table;
-    private final CompactedTopicReader reader;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private volatile boolean rejectLogged;
 
-    HistoryConsumer(
-            Consumer<byte[], byte[]> consumer,
-            String topic,
-            Duration pollTimeout,
-            Duration partitionCheckInterval,
-            HistoryTable table) {
+    HistoryConsumer(HistoryTable table) {
         this.table = table;
-        this.reader = new CompactedTopicReader(
-                "history", consumer, List.of(topic), pollTimeout, partitionCheckInterval, this);
-    }
-
-    @Override
-    public void run() {
-        reader.run();
-    }
-
-    void stop() {
-        reader.stop();
-    }
-
-    boolean caughtUp() {
-        return reader.caughtUp();
-    }
-
-    Throwable failure() {
-        return reader.failure();
     }
 
     long rejected() {
@@ -79,9 +53,9 @@ final class HistoryConsumer implements Runnable, CompactedTopicReader.Handler {
     }
 
     /** Registers {@code flowpulse_sink_history_*}; the returned meters are removed by the caller. */
-    List<Meter> bind(MeterRegistry registry) {
+    List<Meter> bind(MeterRegistry registry, BooleanSupplier caughtUp) {
         return List.of(
-                Gauge.builder("flowpulse.sink.history.caught_up", this, c -> c.caughtUp() ? 1 : 0)
+                Gauge.builder("flowpulse.sink.history.caught_up", caughtUp, c -> c.getAsBoolean() ? 1 : 0)
                         .description("1 once the flow-run history topic was read up to the end offsets seen at"
                                 + " start (the history gauges are served from then on), else 0")
                         .register(registry),

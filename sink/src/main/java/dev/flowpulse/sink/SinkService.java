@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * registry's client_java registry, and runs one {@link TotalsConsumer} thread that rebuilds the
  * {@link TotalsTable} from the beginning of the compacted topics and then follows them. The
  * production wiring also runs alerting ({@link SinkAlerting}, whose window table feeds the
- * {@link TopologyCollector}) and a {@link HistoryConsumer} thread feeding the {@link HistoryCollector}.
+ * {@link TopologyCollector}) a {@link HistoryConsumer} feeding the {@link HistoryCollector}, and a {@link RunCatalog}
+ * feeding the {@link InfoCollector}, each on its own {@link CompactedTopicReader} thread.
  *
  * <p>Lifecycle: {@link #start} (once; returns at once), {@link #close} (idempotent; stops the
  * consumer, waits up to 10 s, and removes the sink's metrics from the registry so a new sink can
@@ -45,13 +46,18 @@ public final class SinkService implements AutoCloseable {
     private final boolean withAlerting;
     private volatile SinkAlerting alerting;
     private volatile TopologyCollector topologyCollector;
-    private volatile HistoryFeed history;
+    private volatile WindowDurationCollector windowDurationCollector;
+    private final List<Feed> feeds = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** The history topic's reader, thread, gauges and self-metrics (production wiring only). */
-    private record HistoryFeed(
-            HistoryConsumer consumer,
+    /**
+     * A topic reader of the production wiring besides the totals and alerting ones: its thread,
+     * the collector it feeds and its self-metrics.
+     */
+    private record Feed(
+            String what,
+            CompactedTopicReader reader,
             Thread thread,
-            HistoryCollector collector,
+            io.prometheus.metrics.model.registry.MultiCollector collector,
             List<io.micrometer.core.instrument.Meter> meters) {}
 
     /** Production wiring: also evaluates alerts ({@link SinkAlerting}, alert state in Kafka). */
@@ -119,27 +125,68 @@ public final class SinkService implements AutoCloseable {
             topologyCollector = new TopologyCollector(
                     a.table(), config.windowSizes(), config.seriesLimits(), a::caughtUp, java.time.Clock.systemUTC());
             registry.getPrometheusRegistry().register(topologyCollector);
-            history = startHistory();
+            windowDurationCollector = new WindowDurationCollector(
+                    a.table(), config.windowSizes(), config.seriesLimits(), a::caughtUp, java.time.Clock.systemUTC());
+            registry.getPrometheusRegistry().register(windowDurationCollector);
+            startHistory();
+            startCatalog();
         }
     }
 
-    private HistoryFeed startHistory() {
-        Properties props = config.consumerProperties();
-        props.put("client.id", props.getProperty("client.id") + "-history");
+    private void startHistory() {
         HistoryTable historyTable = new HistoryTable();
-        HistoryConsumer consumer = new HistoryConsumer(
+        HistoryConsumer handler = new HistoryConsumer(historyTable);
+        CompactedTopicReader reader = reader("history", List.of(config.historyTopic()), handler);
+        start(new Feed(
+                "history topic",
+                reader,
+                new Thread(reader, "flowpulse-sink-history"),
+                new HistoryCollector(historyTable, config.seriesLimits(), reader::caughtUp),
+                handler.bind(registry, reader::caughtUp)));
+    }
+
+    private void startCatalog() {
+        RunCatalog catalog = new RunCatalog();
+        CompactedTopicReader reader = reader(
+                "catalog",
+                List.of(config.topics().finishedRuns(), config.topics().inProgressRuns()),
+                catalog);
+        List<io.micrometer.core.instrument.Meter> meters = List.of(
+                io.micrometer.core.instrument.Gauge.builder(
+                                "flowpulse.sink.catalog.caught_up", reader, r -> r.caughtUp() ? 1 : 0)
+                        .description("1 once the finished-runs and in-progress topics were read up to the end offsets"
+                                + " seen at start (the info gauges are served from then on), else 0")
+                        .register(registry),
+                io.micrometer.core.instrument.FunctionCounter.builder(
+                                "flowpulse.sink.catalog.records_rejected", catalog, RunCatalog::rejected)
+                        .description(
+                                "Records of the finished-runs and in-progress topics the info gauges could not read")
+                        .register(registry));
+        start(new Feed(
+                "finished-runs topic",
+                reader,
+                new Thread(reader, "flowpulse-sink-catalog"),
+                new InfoCollector(catalog, config.seriesLimits(), reader::caughtUp),
+                meters));
+    }
+
+    private CompactedTopicReader reader(String name, List<String> topics, CompactedTopicReader.Handler handler) {
+        Properties props = config.consumerProperties();
+        props.put("client.id", props.getProperty("client.id") + "-" + name);
+        return new CompactedTopicReader(
+                name,
                 consumerFactory.apply(props),
-                config.historyTopic(),
+                topics,
                 config.pollTimeout(),
                 config.partitionCheckInterval(),
-                historyTable);
-        HistoryCollector historyCollector =
-                new HistoryCollector(historyTable, config.seriesLimits(), consumer::caughtUp);
-        registry.getPrometheusRegistry().register(historyCollector);
-        Thread t = new Thread(consumer, "flowpulse-sink-history");
-        t.setDaemon(true);
-        t.start();
-        return new HistoryFeed(consumer, t, historyCollector, consumer.bind(registry));
+                handler);
+    }
+
+    private void start(Feed feed) {
+        registry.getPrometheusRegistry().register(feed.collector());
+        feed.thread().setDaemon(true);
+        feed.thread().start();
+        feeds.add(feed);
     }
 
     /** True once every partition has been read up to the end offset it had when the sink started. */
@@ -172,10 +219,12 @@ public final class SinkService implements AutoCloseable {
         if (a != null && a.problem() != null) {
             return Health.unhealthy(a.problem());
         }
-        HistoryFeed h = history;
-        if (h != null && h.consumer().failure() != null) {
-            return Health.unhealthy("history topic consumer failed: "
-                    + h.consumer().failure().getClass().getSimpleName());
+        for (Feed f : feeds) {
+            Throwable failure = f.reader().failure();
+            if (failure != null) {
+                return Health.unhealthy(
+                        f.what() + " consumer failed: " + failure.getClass().getSimpleName());
+            }
         }
         return Health.healthy();
     }
@@ -196,18 +245,18 @@ public final class SinkService implements AutoCloseable {
         SinkAlerting a = alerting;
         if (a != null) {
             registry.getPrometheusRegistry().unregister(topologyCollector);
+            registry.getPrometheusRegistry().unregister(windowDurationCollector);
             a.close();
         }
-        HistoryFeed h = history;
-        if (h != null) {
-            h.consumer().stop();
+        for (Feed f : feeds) {
+            f.reader().stop();
             try {
-                h.thread().join(CLOSE_WAIT.toMillis());
+                f.thread().join(CLOSE_WAIT.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            registry.getPrometheusRegistry().unregister(h.collector());
-            h.meters().forEach(registry::remove);
+            registry.getPrometheusRegistry().unregister(f.collector());
+            f.meters().forEach(registry::remove);
         }
         TotalsConsumer l = loop;
         Thread t = thread;

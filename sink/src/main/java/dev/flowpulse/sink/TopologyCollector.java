@@ -27,7 +27,9 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code prefect_flow_run_window_finished} (gauge): runs of a deployment that finished in the
  *       trailing {@code window} (each size of {@code FLOWPULSE_WINDOWS}), by terminal {@code state_type};</li>
  *   <li>{@code prefect_flow_run_window_failure_ratio} (gauge): FAILED + CRASHED over finished in that
- *       window; no sample when nothing finished (no ratio rather than a fake 0).</li>
+ *       window; no sample when nothing finished (no ratio rather than a fake 0);</li>
+ *   <li>{@code prefect_flow_run_window_states} (gauge): state entries of the deployment's runs in that
+ *       window, by {@code state_type} (the types entered in the window).</li>
  * </ul>
  * The trailing window of size W is the W / s slices of the smallest size s that ends with the slice
  * holding now ({@link WindowTable#trailing}), so it moves every s. Every series passes the
@@ -40,6 +42,7 @@ public final class TopologyCollector implements MultiCollector {
     static final String STUCK = "prefect_flow_runs_stuck";
     static final String WINDOW_FINISHED = "prefect_flow_run_window_finished";
     static final String WINDOW_FAILURE_RATIO = "prefect_flow_run_window_failure_ratio";
+    static final String WINDOW_STATES = "prefect_flow_run_window_states";
 
     private static final List<StateType> TERMINAL =
             List.of(StateType.COMPLETED, StateType.FAILED, StateType.CANCELLED, StateType.CRASHED);
@@ -86,6 +89,7 @@ public final class TopologyCollector implements MultiCollector {
             stuck.merge(stuckGuard.route(List.of(common), common), run.stuck() ? 1L : 0L, Long::sum);
         }
         Map<Labels, Long> finished = new HashMap<>();
+        Map<Labels, Long> states = new HashMap<>();
         Map<Labels, long[]> ratio = new HashMap<>();
         for (Duration window : windows) {
             String w = window(window);
@@ -102,6 +106,11 @@ public final class TopologyCollector implements MultiCollector {
                             windowGuard.route(List.of(List.of(common), t), with(common, "state_type", t.name()));
                     finished.merge(labels, stats.finishedCounts().getOrDefault(t.name(), 0L), Long::sum);
                 }
+                stats.stateCounts()
+                        .forEach((type, count) -> states.merge(
+                                windowGuard.route(List.of(List.of(common), type), with(common, "state_type", type)),
+                                count,
+                                Long::sum));
                 Labels labels = windowGuard.route(List.of(common), common);
                 long[] sums = ratio.computeIfAbsent(labels, l -> new long[2]);
                 sums[0] += stats.failedTotal();
@@ -119,12 +128,16 @@ public final class TopologyCollector implements MultiCollector {
                         WINDOW_FINISHED,
                         "Flow runs of a deployment that finished in the trailing window, by terminal" + " state type",
                         finished),
-                ratio(ratio));
+                ratio(ratio),
+                gauge(
+                        WINDOW_STATES,
+                        "Flow-run state entries of a deployment's runs in the trailing window, by state type",
+                        states));
     }
 
     @Override
     public List<String> getPrometheusNames() {
-        return List.of(IN_PROGRESS, STUCK, WINDOW_FINISHED, WINDOW_FAILURE_RATIO);
+        return List.of(IN_PROGRESS, STUCK, WINDOW_FINISHED, WINDOW_FAILURE_RATIO, WINDOW_STATES);
     }
 
     private static GaugeSnapshot gauge(String name, String help, Map<Labels, Long> values) {

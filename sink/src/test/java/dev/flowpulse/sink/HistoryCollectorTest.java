@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.MockConsumer;
 import org.junit.jupiter.api.Test;
 
 /** The history gauges from the cells ingest writes for the real history response sample. */
@@ -29,12 +28,7 @@ class HistoryCollectorTest {
 
     private final HistoryTable table = new HistoryTable();
     private final AtomicBoolean caughtUp = new AtomicBoolean(true);
-    private final HistoryConsumer consumer = new HistoryConsumer(
-            new MockConsumer<>("earliest"),
-            TOPIC,
-            java.time.Duration.ofMillis(10),
-            java.time.Duration.ofSeconds(1),
-            table);
+    private final HistoryConsumer consumer = new HistoryConsumer(table);
     private long offset;
 
     @Test

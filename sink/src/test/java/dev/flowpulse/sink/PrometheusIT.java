@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The real Prometheus from Debian scraping a running sink on a real broker: PromQL over its HTTP
- * API returns the totals, a window failure ratio and the history gauges; {@code up} is 1; a sink
+ * API returns the totals, a window failure ratio, the history gauges and a deployment's info series; {@code up} is 1; a sink
  * restarted mid-way (with totals that moved on while it was down) produces no counter reset.
  */
 @Tag("integration")
@@ -68,6 +68,7 @@ class PrometheusIT {
                 "WINDOW_STATS_FINAL",
                 "IN_PROGRESS_RUNS",
                 "ALERT_STATE",
+                "FINISHED_RUNS",
                 "FLOW_RUN_HISTORY")) {
             env.put("FLOWPULSE_TOPIC_" + name, prefix + name.toLowerCase(Locale.ROOT));
         }
@@ -92,6 +93,12 @@ class PrometheusIT {
                 topics.finishedTotals(), new FinishedTotal(finished(deployed("Failed")), durations(90.25))));
         records.add(window(topics.windowStats(), WindowSamples.finishes(4, 1)));
         HistoryRecords.sampleCells().forEach(c -> records.add(HistoryRecords.producerRecord(history, c[0], c[1])));
+        records.add(
+                new ProducerRecord<>( // the finish the real topology writes for the samples' run
+                        topics.finishedRuns(),
+                        "019df237-run".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.file.Files.readAllBytes(Path.of(
+                                "..", "contract", "src", "test", "resources", "golden", "finished-flow-run.json"))));
         TotalsRecords.produceInTransaction(broker, records);
 
         Path dir = Path.of("target", "prometheus-it", UUID.randomUUID().toString());
@@ -107,6 +114,11 @@ class PrometheusIT {
                             + "work_pool=\"k8s-prod\"}",
                     0.25);
             awaitValue(prometheus, "prefect_flow_run_history_runs{state=\"Completed\"}", 6.0);
+            awaitValue(
+                    prometheus,
+                    "prefect_deployment_info{deployment=\"hourly-sync\",work_pool=\"k8s-prod\","
+                            + "deployment_id=\"aee50b18-a03c-49e4-883a-5acadf5c8614\"}",
+                    1.0);
 
             // the sink goes away; the topology finishes one more run meanwhile; a new sink rebuilds
             sink.close();

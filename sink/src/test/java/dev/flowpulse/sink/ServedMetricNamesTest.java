@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -122,25 +121,16 @@ class ServedMetricNamesTest {
         new AlertMetrics(registry, List.of(AlertmanagerTarget.parse("http://am:9093")), List.of("A"));
         new WindowMetrics(registry, () -> true, () -> 0, () -> 0, () -> 0, () -> 0);
         HistoryTable history = new HistoryTable();
-        HistoryConsumer historyConsumer = new HistoryConsumer(
-                new org.apache.kafka.clients.consumer.MockConsumer<>("earliest"),
-                "h",
-                Duration.ofMillis(10),
-                Duration.ofSeconds(1),
-                history);
+        HistoryConsumer historyConsumer = new HistoryConsumer(history);
         long offset = 0;
         for (byte[][] cell : HistoryRecords.sampleCells()) {
             historyConsumer.apply(HistoryRecords.consumerRecord("h", offset++, cell[0], cell[1]));
         }
-        historyConsumer.bind(registry);
-        registry.getPrometheusRegistry().register(new HistoryCollector(history, SeriesLimits.defaults(), () -> true));
+        historyConsumer.bind(registry, () -> true);
         registry.getPrometheusRegistry()
-                .register(new TopologyCollector(
-                        TopologyCollectorTest.goldenTable(),
-                        TopologyCollectorTest.WINDOWS,
-                        SeriesLimits.defaults(),
-                        () -> true,
-                        java.time.Clock.fixed(TopologyCollectorTest.NOW, java.time.ZoneOffset.UTC)));
+                .register(new InfoCollector(InfoCollectorTest.sampleCatalog(), SeriesLimits.defaults(), () -> true));
+        registry.getPrometheusRegistry().register(new HistoryCollector(history, SeriesLimits.defaults(), () -> true));
+        TopologyCollectorTest.register(registry, TopologyCollectorTest.goldenTable(), () -> true);
         return registry;
     }
 

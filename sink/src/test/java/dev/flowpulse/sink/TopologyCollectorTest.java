@@ -67,24 +67,47 @@ class TopologyCollectorTest {
 
     static String scrape(WindowTable table, java.util.function.BooleanSupplier caughtUp) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.getPrometheusRegistry()
-                .register(new TopologyCollector(
-                        table, WINDOWS, SeriesLimits.defaults(), caughtUp, Clock.fixed(NOW, ZoneOffset.UTC)));
+        register(registry, table, caughtUp);
         return registry.scrape();
     }
 
-    /** Two running runs (one stuck), one pending; finishes of etl-orders/hourly-sync in three 1m slices. */
+    /** Both collectors of the window and in-progress topics, at {@link #NOW}. */
+    static void register(
+            PrometheusMeterRegistry registry, WindowTable table, java.util.function.BooleanSupplier caughtUp) {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        registry.getPrometheusRegistry()
+                .register(new TopologyCollector(table, WINDOWS, SeriesLimits.defaults(), caughtUp, clock));
+        registry.getPrometheusRegistry()
+                .register(new WindowDurationCollector(table, WINDOWS, SeriesLimits.defaults(), caughtUp, clock));
+    }
+
+    /**
+     * Two running runs (one stuck), one pending; finishes of etl-orders/hourly-sync in three 1m
+     * slices; the current minute of the flow and of the team tag too (their durations).
+     */
     static WindowTable goldenTable() {
         WindowTable table = new WindowTable(WINDOWS, "team:");
         table.putInProgress("run-1", run("run-1", "etl-orders", StateType.RUNNING, false));
         table.putInProgress("run-2", run("run-2", "etl-orders", StateType.RUNNING, true));
         table.putInProgress("run-3", run("run-3", "etl-orders", StateType.PENDING, false));
         Instant minute = Instant.parse("2026-05-04T09:12:00Z");
-        table.putWindow(slice(minute, Duration.ofMinutes(1)), finishes(2, 1)); // current minute
+        table.putWindow( // current minute: 2 runs started, both finished (one FAILED)
+                slice(minute, Duration.ofMinutes(1)),
+                finishes(2, 1)
+                        .plusState(StateType.RUNNING, "Running", false)
+                        .plusState(StateType.RUNNING, "Running", false)
+                        .plusState(StateType.COMPLETED, "Completed", false)
+                        .plusState(StateType.FAILED, "Failed", false));
         table.putWindow(slice(minute.minusSeconds(60), Duration.ofMinutes(1)), finishes(1, 1));
         table.putWindow(slice(minute.minusSeconds(600), Duration.ofMinutes(1)), finishes(3, 0)); // in 1h only
         table.putWindow(
                 slice(Instant.parse("2026-05-04T09:10:00Z"), Duration.ofMinutes(5)), finishes(3, 2)); // not summed
+        table.putWindow(
+                WindowSamples.window(WindowKey.FLOW, Map.of("flow", "etl-orders"), minute, Duration.ofMinutes(1)),
+                WindowStats.empty().plusFinish(StateType.COMPLETED, 42.0).plusFinish(StateType.FAILED, 700.0));
+        table.putWindow(
+                WindowSamples.window(WindowKey.TAG, Map.of("tag", "team:data"), minute, Duration.ofMinutes(1)),
+                WindowStats.empty().plusFinish(StateType.COMPLETED, 42.0));
         return table;
     }
 
