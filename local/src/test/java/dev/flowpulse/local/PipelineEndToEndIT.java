@@ -264,7 +264,7 @@ class PipelineEndToEndIT {
     }
 
     private static void assertDurationSums(String text, Scenario scenario) {
-        List<Sample> samples = PrometheusText.parse(text);
+        List<Sample> samples = ScenarioMetrics.parseOneWorkspace(text);
         scenario.expectedRunningSeconds().forEach((k, seconds) -> {
             Map<String, String> labels = Map.of(
                     "flow",
@@ -283,7 +283,7 @@ class PipelineEndToEndIT {
     }
 
     private static Set<String> prefectSeries(String text, String name) {
-        return PrometheusText.named(PrometheusText.parse(text), name).stream()
+        return PrometheusText.named(ScenarioMetrics.parseOneWorkspace(text), name).stream()
                 .map(s -> key(s.name(), s.labels()))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
