@@ -80,22 +80,7 @@ class WindowTableTest {
 
     @Test
     void shouldReportRunningRunsUntilTheirTombstone() {
-        InProgressRun run = new InProgressRun(
-                "prod",
-                "run-1",
-                "crimson-fox",
-                new ResourceRef("f1", "etl-orders"),
-                new ResourceRef("d1", "hourly-sync"),
-                new ResourceRef("p1", "k8s-prod"),
-                List.of("team:data"),
-                StateType.RUNNING,
-                "Running",
-                T0,
-                T0,
-                1,
-                false,
-                3600);
-        table.putInProgress("run-1", run);
+        table.putInProgress("run-1", running(List.of("team:data")));
 
         WindowView view = table.snapshot(T0.plusSeconds(30));
         assertThat(view.running(DEPLOYMENT)).containsExactly(new RunningRun("run-1", "crimson-fox", T0));
@@ -109,6 +94,27 @@ class WindowTableTest {
     }
 
     @Test
+    void shouldLinkFlowAndDeploymentScopesByTheIdsOfAnInProgressRunAfterItsTombstone() {
+        table.putInProgress("run-1", running(List.of()));
+        table.putInProgress("run-1", null);
+        table.putWindow(deployment(T0, M5), stats(3, 3));
+        table.putWindow(
+                new WindowKey("prod", WindowKey.FLOW, Map.of("flow", "etl-orders"), T0, T0.plus(M5), 300, 300),
+                stats(3, 3));
+
+        WindowView view = table.snapshot(T0.plusSeconds(60));
+        PrefectUiLinks links = new PrefectUiLinks(java.net.URI.create("http://prefect:4200"));
+
+        assertThat(view.scopes(ScopeDimension.DEPLOYMENT))
+                .singleElement()
+                .satisfies(s -> assertThat(links.linkTo(s)).isEqualTo("http://prefect:4200/deployments/deployment/d1"))
+                .satisfies(s -> assertThat(view.window(s, M5).failed()).isEqualTo(3));
+        assertThat(view.scopes(ScopeDimension.FLOW))
+                .singleElement()
+                .satisfies(s -> assertThat(links.linkTo(s)).isEqualTo("http://prefect:4200/flows/flow/f1"));
+    }
+
+    @Test
     void shouldRememberTheLastCompletedWindowAfterPruning() {
         table.putWindow(deployment(T0, M5), stats(2, 0));
         table.pruneBefore(T0.plus(Duration.ofHours(2)));
@@ -117,6 +123,25 @@ class WindowTableTest {
         assertThat(view.lastCompleted(DEPLOYMENT)).contains(T0.plus(M5));
         assertThat(view.window(DEPLOYMENT, M5).finished()).isZero();
         assertThat(table.windowCount()).isZero();
+    }
+
+    /** crimson-fox of etl-orders / hourly-sync on k8s-prod (ids f1, d1, p1), RUNNING since T0. */
+    private static InProgressRun running(List<String> tags) {
+        return new InProgressRun(
+                "prod",
+                "run-1",
+                "crimson-fox",
+                new ResourceRef("f1", "etl-orders"),
+                new ResourceRef("d1", "hourly-sync"),
+                new ResourceRef("p1", "k8s-prod"),
+                tags,
+                StateType.RUNNING,
+                "Running",
+                T0,
+                T0,
+                1,
+                false,
+                3600);
     }
 
     private static WindowKey deployment(Instant start, Duration size) {
