@@ -77,6 +77,10 @@ class SinkAlertingIT {
                 severity: ticket
             """;
 
+    private static final String FLOW_ID = "3b212781-78ed-4463-b3bd-e3a35f088caf";
+    private static final String DEPLOYMENT_ID = "aee50b18-a03c-49e4-883a-5acadf5c8614";
+    private static final String RUN_ID = "019df237-3ef6-7325-90c1-a510f37f3369";
+
     private static EmbeddedKafkaBroker broker;
 
     private final List<SinkService> sinks = new ArrayList<>();
@@ -126,6 +130,7 @@ class SinkAlertingIT {
         // long enough that Alertmanager never resolves by endsAt during the test: a resolve must be sent
         env.put("FLOWPULSE_ALERT_RESEND_INTERVAL", "10m");
         env.put("FLOWPULSE_ALERTMANAGER_TIMEOUT", "2s");
+        env.put("FLOWPULSE_PREFECT_UI_URL", "http://prefect.test:4200");
         env.put("FLOWPULSE_SINK_POLL_TIMEOUT", "100ms");
         long size = SLICE.toMillis();
         sliceStart = Instant.ofEpochMilli(Math.floorDiv(System.currentTimeMillis(), size) * size);
@@ -139,7 +144,9 @@ class SinkAlertingIT {
 
     @Test
     void shouldFireFromWindowStatsNotPageAgainAfterARestartAndDeliverTheLaterResolve() {
-        startSink();
+        PrometheusMeterRegistry first = startSink();
+        runOnceInProgress(); // the deployment's ids, for generatorURL: known after the run's tombstone too
+        await().atMost(WAIT).until(() -> windowRecordsApplied(first) >= 2);
         produce(4, 3);
 
         await().atMost(FIRE_WITHIN)
@@ -156,6 +163,8 @@ class SinkAlertingIT {
                         "workspace", "prod",
                         "team", "data-platform"));
         assertThat(alert.path("annotations").path("summary").asText()).isEqualTo("hourly-sync fails 75% of its runs");
+        assertThat(alert.path("generatorURL").asText())
+                .isEqualTo("http://prefect.test:4200/deployments/deployment/" + DEPLOYMENT_ID);
         assertThat(labels(alertmanager.firstAlert("firing", TEAM_RULE)))
                 .isEqualTo(Map.of("alertname", TEAM_RULE, "severity", "ticket", "team", "data", "workspace", "prod"));
         await().atMost(WAIT).until(() -> storedFiring().size() == 2);
@@ -322,6 +331,45 @@ class SinkAlertingIT {
             }
             producer.commitTransaction();
         }
+    }
+
+    /**
+     * A run of etl-orders/hourly-sync in progress, then finished: the in-progress record the topology
+     * writes (with the flow's and deployment's ids) and its tombstone, in one transaction.
+     */
+    private void runOnceInProgress() {
+        Instant since = Instant.now().minusSeconds(30);
+        dev.flowpulse.contract.InProgressRun run = new dev.flowpulse.contract.InProgressRun(
+                "prod",
+                RUN_ID,
+                "crimson-fox",
+                new dev.flowpulse.contract.ResourceRef(FLOW_ID, "etl-orders"),
+                new dev.flowpulse.contract.ResourceRef(DEPLOYMENT_ID, "hourly-sync"),
+                new dev.flowpulse.contract.ResourceRef("", ""),
+                List.of(),
+                StateType.RUNNING,
+                "Running",
+                since,
+                since,
+                1,
+                false,
+                3600);
+        Properties props = broker.clientProperties();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "alerting-it-" + UUID.randomUUID());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            byte[] key = RUN_ID.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            producer.send(new ProducerRecord<>(topics.inProgressRuns(), key, json(run)));
+            producer.send(new ProducerRecord<>(topics.inProgressRuns(), key, null));
+            producer.commitTransaction();
+        }
+    }
+
+    private static double windowRecordsApplied(PrometheusMeterRegistry registry) {
+        var counter = registry.find("flowpulse.sink.window.records_applied").functionCounter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static byte[] json(Object value) {
