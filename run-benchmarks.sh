@@ -5,8 +5,10 @@
 #   ./run-benchmarks.sh                      # 1,000,000 events, 3 runs of each app (medians)
 #   EVENTS=20000 RUNS=1 ./run-benchmarks.sh  # a quick check
 #   PROFILE=1 ./run-benchmarks.sh            # + JFR profile of the first flowpulse run: benchmarks/target/flowpulse.jfr
+#   BENCH=sink ./run-benchmarks.sh           # only the sink scrape benchmark (BENCH=topology: only the topology; default all)
 #
-# Writes benchmarks/RESULTS.md; the last line printed is
+# Writes benchmarks/RESULTS.md (the sink scrape section between its markers first, with BENCH=all|sink);
+# the last line printed is
 #   topology: flowpulse=<N> events/s bare=<M> events/s ratio=<R>
 # LOAD_NOTE="..." adds a sentence about other load on the machine to RESULTS.md.
 set -euo pipefail
@@ -22,11 +24,21 @@ echo "Building the benchmark module..." >&2
 mvn -B -ntp -q -DskipTests package -pl benchmarks -am >&2
 
 command="./run-benchmarks.sh"
-for var in PROFILE APPS SEED RUNS EVENTS; do
+for var in PROFILE APPS SEED RUNS EVENTS SERIES SCRAPES; do
   if [ -n "${!var:-}" ]; then command="$var=${!var} $command"; fi
 done
 GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 export GIT_COMMIT
+
+bench=${BENCH:-all}
+case "$bench" in all|sink|topology) ;; *) echo "BENCH must be all, sink or topology (got '$bench')" >&2; exit 2 ;; esac
+if [ "$bench" != topology ]; then
+  java -Xmx1g -cp "benchmarks/target/classes:benchmarks/target/lib/*" \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -Dorg.slf4j.simpleLogger.log.dev.flowpulse.benchmarks=info \
+    dev.flowpulse.benchmarks.sink.SinkScrapeBenchmark benchmarks "BENCH=$bench $command"
+  if [ "$bench" = sink ]; then exit 0; fi
+fi
 
 exec java -Xmx256m -cp "benchmarks/target/classes:benchmarks/target/lib/*" \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \

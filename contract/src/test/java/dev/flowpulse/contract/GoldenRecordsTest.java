@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every golden record ({@code src/test/resources/golden/<schema>[--<variant>].json}, written by the
- * topology in the streams module's {@code ContractGoldenTest}) is valid against its JSON Schema
+ * topology in the streams module's {@code ContractGoldenTest}; {@code alert-state*} by the sink's
+ * {@code KafkaAlertStateStore} in its {@code AlertStateSchemaTest}) is valid against its JSON Schema
  * ({@code src/main/resources/schemas/<schema>.schema.json}), every schema has a golden record, and
  * the record types read every golden record back.
  */

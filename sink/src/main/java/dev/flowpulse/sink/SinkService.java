@@ -189,6 +189,11 @@ public final class SinkService implements AutoCloseable {
         feeds.add(feed);
     }
 
+    /** The running alerting, once {@link #start}ed with it (the production wiring); empty otherwise. */
+    public java.util.Optional<SinkAlerting> alerting() {
+        return java.util.Optional.ofNullable(alerting);
+    }
+
     /** True once every partition has been read up to the end offset it had when the sink started. */
     public boolean caughtUp() {
         TotalsConsumer l = loop;

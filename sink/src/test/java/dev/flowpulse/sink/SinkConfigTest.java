@@ -89,4 +89,41 @@ class SinkConfigTest {
 
         assertThat(config.toString()).contains("sasl.jaas.config").doesNotContain("hunter2-secret");
     }
+
+    @Test
+    void shouldReportRuleFileAndAlertmanagerProblemsTogetherWithTheOthersAndHideAlertmanagerCredentials(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path rules = dir.resolve("rules.yml");
+        java.nio.file.Files.writeString(rules, """
+                rules:
+                  - name: Ratio
+                    kind: failure_ratio
+                    by: deployment
+                    window: 15m
+                    threshold: 1.5
+                  - name: Ratio
+                    kind: failures
+                    by: nowhere
+                    threshold: 3
+                """);
+        assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of(
+                        "FLOWPULSE_SINK_HTTP_PORT", "70000",
+                        "FLOWPULSE_ALERT_RULES", rules.toString(),
+                        "FLOWPULSE_ALERTMANAGER_URLS", "http://am:9093,ftp://am2")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .anySatisfy(p -> assertThat(p).contains("KAFKA_BOOTSTRAP_SERVERS"))
+                                .anySatisfy(p -> assertThat(p).contains("FLOWPULSE_SINK_HTTP_PORT"))
+                                .anySatisfy(p -> assertThat(p).contains("rule 1 (Ratio): threshold"))
+                                .anySatisfy(p -> assertThat(p).contains("rule 2 (Ratio): name"))
+                                .anySatisfy(p -> assertThat(p).contains("rule 2 (Ratio): by"))
+                                .anySatisfy(p -> assertThat(p).contains("FLOWPULSE_ALERTMANAGER_URLS")));
+
+        SinkConfig ok = SinkConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
+                "FLOWPULSE_ALERTMANAGER_URLS", "https://oncall:hunter2-secret@am:9093"));
+        assertThat(ok.alerting().alertmanagers()).hasSize(1);
+        assertThat(ok.toString()).contains("am:9093").doesNotContain("hunter2-secret");
+    }
 }

@@ -181,6 +181,7 @@ class ContractGoldenTest {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".json"))
                     .map(n -> n.substring(0, n.length() - ".json".length()))
+                    .filter(n -> !n.startsWith("alert-state")) // the sink writes these: its AlertStateSchemaTest
                     .toList();
         }
     }

@@ -25,12 +25,22 @@ import org.slf4j.LoggerFactory;
  * first {@link #update} or {@link #flush} after it; one Alertmanager's failures never delay
  * another. A resolve is forgotten once every Alertmanager accepted it.
  *
+ * <p>Replicas: before each {@link #update} and {@link #flush}, the states other sink replicas
+ * recorded ({@link AlertStateStore#changes}) are adopted as they are (the store's last record of an
+ * alert wins, so every replica converges on the same {@code startsAt}, annotations and resolve).
+ * An adopted decision (firing, or resolved / removed) is only overturned by this replica's own
+ * evaluation if that evaluation disagrees with it {@value #CONFIRM_EVALUATIONS} times in a row:
+ * a replica whose view lags the other's by less than an evaluation interval neither re-fires an
+ * alert the other just resolved nor resolves one the other just fired (no flapping, no second
+ * page).
+ *
  * <p>Thread safe: all state is guarded by this object's monitor; pushes run asynchronously and
  * at most one per Alertmanager at a time.
  */
 public final class AlertNotifier {
 
     static final int ENDS_AT_INTERVALS = 4;
+    static final int CONFIRM_EVALUATIONS = 2;
     private static final Logger log = LoggerFactory.getLogger(AlertNotifier.class);
 
     private final AlertPusher pusher;
@@ -41,6 +51,17 @@ public final class AlertNotifier {
     private final Clock clock;
     private final Map<Map<String, String>, AlertState> states;
     private final List<Delivery> deliveries = new ArrayList<>();
+    private final Map<Map<String, String>, Adopted> adopted = new HashMap<>();
+
+    /** A decision another replica recorded, which this replica's evaluation has not confirmed yet. */
+    private static final class Adopted {
+        final boolean firing;
+        int disagreementsLeft = CONFIRM_EVALUATIONS;
+
+        Adopted(boolean firing) {
+            this.firing = firing;
+        }
+    }
 
     /** What one Alertmanager has accepted, and its retry state. */
     private static final class Delivery {
@@ -80,14 +101,18 @@ public final class AlertNotifier {
 
     /** Records the evaluator's active set (everything else resolves) and pushes what is due. */
     public synchronized void update(List<Alert> active) {
+        adoptChanges();
         Instant now = clock.instant();
         Map<Map<String, String>, Alert> current = new LinkedHashMap<>();
         active.forEach(a -> current.put(a.labels(), a));
         for (Alert alert : current.values()) {
+            if (deferred(alert.labels(), true)) {
+                continue;
+            }
             AlertState held = states.get(alert.labels());
             AlertState next = held == null || !held.firing()
                     ? new AlertState(alert, now, null)
-                    : new AlertState(alert, held.startsAt(), null);
+                    : new AlertState(keepLink(alert, held), held.startsAt(), null);
             if (!next.equals(held)) {
                 if (held == null || !held.firing()) {
                     log.info("Alert firing: {}", alert.labels());
@@ -96,17 +121,68 @@ public final class AlertNotifier {
             }
         }
         for (AlertState held : List.copyOf(states.values())) {
-            if (held.firing() && !current.containsKey(held.labels())) {
+            if (!current.containsKey(held.labels()) && !deferred(held.labels(), false) && held.firing()) {
                 log.info("Alert resolved: {}", held.labels());
                 record(held.resolved(now));
             }
         }
+        adopted.keySet().removeIf(labels -> !current.containsKey(labels) && !states.containsKey(labels));
         countFiring();
         flush();
     }
 
+    /**
+     * A firing alert keeps the Prefect UI link it had when this evaluation has none (a replica, or a
+     * restarted sink, that has not yet seen the scope's ids), so replicas do not overwrite each
+     * other's link with nothing.
+     */
+    private static Alert keepLink(Alert alert, AlertState held) {
+        return alert.generatorUrl().isEmpty() && !held.alert().generatorUrl().isEmpty()
+                ? new Alert(alert.labels(), alert.annotations(), held.alert().generatorUrl())
+                : alert;
+    }
+
+    /**
+     * True if this evaluation's decision ({@code firing} or not) about the alert must wait: it
+     * disagrees with a decision adopted from another replica that has not yet been contradicted
+     * {@value #CONFIRM_EVALUATIONS} times in a row.
+     */
+    private boolean deferred(Map<String, String> labels, boolean firing) {
+        Adopted a = adopted.get(labels);
+        if (a == null) {
+            return false;
+        }
+        if (a.firing == firing || --a.disagreementsLeft <= 0) {
+            adopted.remove(labels);
+            return false;
+        }
+        return true;
+    }
+
+    /** Takes over what other replicas recorded since the last call. */
+    private void adoptChanges() {
+        List<AlertStateStore.Change> changes = store.changes();
+        for (AlertStateStore.Change c : changes) {
+            AlertState held = states.get(c.labels());
+            if (c.state() == null) {
+                if (held != null) {
+                    states.remove(c.labels());
+                    deliveries.forEach(d -> d.accepted.remove(c.labels()));
+                    adopted.put(c.labels(), new Adopted(false));
+                }
+            } else if (!c.state().equals(held)) {
+                states.put(c.labels(), c.state());
+                adopted.put(c.labels(), new Adopted(c.state().firing()));
+            }
+        }
+        if (!changes.isEmpty()) {
+            countFiring();
+        }
+    }
+
     /** Pushes what is due to each Alertmanager not already busy or waiting to retry. */
     public synchronized void flush() {
+        adoptChanges();
         Instant now = clock.instant();
         for (Delivery d : deliveries) {
             if (d.inFlight || now.isBefore(d.retryAt)) {

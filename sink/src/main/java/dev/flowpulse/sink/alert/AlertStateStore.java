@@ -1,5 +1,6 @@
 package dev.flowpulse.sink.alert;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,18 +9,17 @@ import java.util.Map;
  * {@code startsAt}, which Alertmanager already holds) nor loses a resolve (a resolved state stays
  * until every Alertmanager accepted it, and is re-sent after a restart).
  *
- * <p>This session: {@link InMemoryAlertStateStore}. Planned: a Kafka compacted topic
- * {@code flowpulse.alert-state}, key = the labels as sorted JSON, value = the state as JSON,
- * {@link #remove} = a tombstone; {@link #load} reads it from the beginning to the end offsets seen
- * at start ({@code read_committed}); {@link #put} and {@link #remove} return once the write is
- * acknowledged ({@code acks=all}, idempotent producer), because the notifier records a state
- * <em>before</em> it pushes it. Replicas follow the topic, so the first writer's {@code startsAt}
- * is everyone's.
+ * <p>The running sink uses {@link KafkaAlertStateStore} (a compacted topic that every replica
+ * writes and follows, so {@link #changes} reports the other replicas' writes);
+ * {@link InMemoryAlertStateStore} is for tests and has no other writer.
  *
  * <p>Implementations are called from the notifier's thread and from push completions; they must
  * be thread safe.
  */
 public interface AlertStateStore {
+
+    /** A state another writer recorded: {@code state} is null for a removal (a tombstone). */
+    record Change(Map<String, String> labels, AlertState state) {}
 
     /** Every state recorded, as of now. Called once, when the notifier is created. */
     Map<Map<String, String>, AlertState> load();
@@ -29,4 +29,13 @@ public interface AlertStateStore {
 
     /** Forgets the alert: its resolve reached every Alertmanager. */
     void remove(Map<String, String> labels);
+
+    /**
+     * What other writers recorded since {@link #load} or the last call, in the store's order, without
+     * this store's own writes and without anything an own later write of the same alert supersedes.
+     * Default: nothing (a store nobody else writes).
+     */
+    default List<Change> changes() {
+        return List.of();
+    }
 }

@@ -7,14 +7,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -25,8 +30,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -36,22 +43,36 @@ import org.slf4j.LoggerFactory;
  * An {@link AlertStateStore} on the compacted topic {@code flowpulse.alert-state}
  * ({@code FLOWPULSE_TOPIC_ALERT_STATE}): key = the alert's labels as JSON with sorted keys, value =
  * {@link StoredState} JSON ({@code schema_version} 1), {@link #remove} = a tombstone.
- * {@link #load} reads the topic from the beginning up to the end offsets it sees, then closes its
- * consumer; {@link #put} and {@link #remove} return once the broker acknowledged the write
- * (idempotent producer, {@code acks=all}), so the notifier's "state before push" holds across a
- * restart. A record that cannot be read is logged (without its content) and skipped.
+ * {@link #load} reads the topic from the beginning up to the end offsets it sees, then keeps
+ * following it on a daemon thread ({@code read_committed}, no consumer group), so that
+ * {@link #changes} reports what other sink replicas write. {@link #put} and {@link #remove}
+ * return once the broker acknowledged the write (idempotent producer, {@code acks=all}), so the
+ * notifier's "state before push" holds across a restart; the offset of each own write is kept, and
+ * a followed record of the same alert at or before it is not reported (every replica ends with
+ * the topic's last record per alert). A record that cannot be read is logged (without its
+ * content), counted ({@link #unreadable}) and skipped.
  *
- * <p>Thread safe (the producer is). {@link #close} closes the producer.
+ * <p>Thread safe. {@link #close} stops the follower and closes the producer.
  */
 public final class KafkaAlertStateStore implements AlertStateStore, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaAlertStateStore.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(200);
 
     private final String topic;
     private final Properties kafka;
     private final Function<Properties, Consumer<byte[], byte[]>> consumers;
     private final Producer<byte[], byte[]> producer;
+    private final Map<Map<String, String>, Long> ownOffsets = new ConcurrentHashMap<>();
+    private final Queue<Followed> followed = new ConcurrentLinkedQueue<>();
+    private final AtomicLong unreadable = new AtomicLong();
+    private volatile boolean closing;
+    private Thread follower;
+    private Consumer<byte[], byte[]> followerConsumer;
+
+    /** A record read while following: its state (null = tombstone) and offset. */
+    private record Followed(Map<String, String> labels, AlertState state, long offset) {}
 
     /** Production wiring: Kafka clients from the operator's {@code KAFKA_*} properties. */
     public KafkaAlertStateStore(String topic, Properties kafka) {
@@ -101,7 +122,10 @@ public final class KafkaAlertStateStore implements AlertStateStore, AutoCloseabl
     }
 
     @Override
-    public Map<Map<String, String>, AlertState> load() {
+    public synchronized Map<Map<String, String>, AlertState> load() {
+        if (follower != null) {
+            throw new IllegalStateException("load() is called once");
+        }
         Map<Map<String, String>, AlertState> states = new HashMap<>();
         Properties props = new Properties();
         props.putAll(kafka);
@@ -114,10 +138,14 @@ public final class KafkaAlertStateStore implements AlertStateStore, AutoCloseabl
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         Consumer<byte[], byte[]> consumer = consumers.apply(props);
+        boolean following = false;
         try {
             List<PartitionInfo> infos = consumer.listTopics(TIMEOUT).getOrDefault(topic, List.of());
             if (infos.isEmpty()) {
-                log.warn("Alert-state topic {} does not exist: starting without recorded alerts", topic);
+                log.warn(
+                        "Alert-state topic {} does not exist: starting without recorded alerts, not following"
+                                + " other replicas",
+                        topic);
                 return states;
             }
             List<TopicPartition> partitions = infos.stream()
@@ -129,37 +157,92 @@ public final class KafkaAlertStateStore implements AlertStateStore, AutoCloseabl
             ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
             while (!ends.isEmpty()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    apply(r, states);
+                    Followed f = read(r);
+                    if (f != null && f.state() == null) {
+                        states.remove(f.labels());
+                    } else if (f != null) {
+                        states.put(f.labels(), f.state());
+                    }
                 }
                 ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+            }
+            followerConsumer = consumer;
+            follower = new Thread(this::follow, "flowpulse-sink-alert-state");
+            follower.setDaemon(true);
+            follower.start();
+            following = true;
+        } finally {
+            if (!following) {
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            }
+        }
+        log.info("Loaded {} alert states from {}; following it", states.size(), topic);
+        return new LinkedHashMap<>(states);
+    }
+
+    /** The follower thread: the only user of {@link #followerConsumer} after {@link #load}. */
+    private void follow() {
+        Consumer<byte[], byte[]> consumer = followerConsumer;
+        try {
+            while (!closing) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    Followed f = read(r);
+                    if (f != null) {
+                        followed.add(f);
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop
+        } catch (RuntimeException e) {
+            if (!closing) {
+                log.error(
+                        "Stopped following alert-state topic {} ({}): other replicas' changes are no longer seen",
+                        topic,
+                        e.getClass().getSimpleName());
             }
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
-        log.info("Loaded {} alert states from {}", states.size(), topic);
-        return new LinkedHashMap<>(states);
     }
 
-    private void apply(ConsumerRecord<byte[], byte[]> r, Map<Map<String, String>, AlertState> states) {
+    @Override
+    public List<Change> changes() {
+        List<Change> out = new ArrayList<>();
+        for (Followed f; (f = followed.poll()) != null; ) {
+            if (f.offset() > ownOffsets.getOrDefault(f.labels(), -1L)) {
+                out.add(new Change(f.labels(), f.state()));
+            }
+        }
+        return out;
+    }
+
+    /** Alert-state records skipped because they could not be read. */
+    public long unreadable() {
+        return unreadable.get();
+    }
+
+    private Followed read(ConsumerRecord<byte[], byte[]> r) {
         try {
             if (r.key() == null) {
-                return;
+                throw new IllegalArgumentException("no key");
             }
             Map<String, String> labels = new TreeMap<>(Json.mapper().readValue(r.key(), LABELS));
             if (r.value() == null) {
-                states.remove(labels);
-            } else {
-                AlertState state =
-                        Json.mapper().readValue(r.value(), StoredState.class).toState();
-                states.put(state.labels(), state);
+                return new Followed(labels, null, r.offset());
             }
+            AlertState state =
+                    Json.mapper().readValue(r.value(), StoredState.class).toState();
+            return new Followed(state.labels(), state, r.offset());
         } catch (IOException | RuntimeException e) {
+            unreadable.incrementAndGet();
             log.warn(
                     "Skipping an unreadable alert-state record at {}-{}@{} ({})",
                     r.topic(),
                     r.partition(),
                     r.offset(),
                     e.getClass().getSimpleName());
+            return null;
         }
     }
 
@@ -178,8 +261,9 @@ public final class KafkaAlertStateStore implements AlertStateStore, AutoCloseabl
 
     private void write(Map<String, String> labels, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(topic, json(new TreeMap<>(labels)), value))
+            RecordMetadata written = producer.send(new ProducerRecord<>(topic, json(new TreeMap<>(labels)), value))
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ownOffsets.merge(new TreeMap<>(labels), written.offset(), Math::max);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing alert state", e);
@@ -213,6 +297,19 @@ public final class KafkaAlertStateStore implements AlertStateStore, AutoCloseabl
 
     @Override
     public void close() {
+        Thread t;
+        synchronized (this) {
+            closing = true;
+            t = follower;
+        }
+        if (t != null) {
+            followerConsumer.wakeup();
+            try {
+                t.join(Duration.ofSeconds(10).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -33,6 +33,7 @@ public final class SinkAlerting implements AutoCloseable {
     private final Thread thread;
     private final MeterRegistry registry;
     private WindowMetrics metrics;
+    private io.micrometer.core.instrument.FunctionCounter stateRejected;
     private final Clock clock;
     private boolean closed;
 
@@ -105,6 +106,10 @@ public final class SinkAlerting implements AutoCloseable {
                     long last = consumer.lastUpdateMillis();
                     return last < 0 ? Double.NaN : (clock.millis() - last) / 1000.0;
                 });
+        stateRejected = io.micrometer.core.instrument.FunctionCounter.builder(
+                        "flowpulse.sink.alert_state.records_rejected", store, KafkaAlertStateStore::unreadable)
+                .description("Alert-state records skipped because they could not be read")
+                .register(registry);
         thread.start();
         alerting.start();
     }
@@ -147,6 +152,9 @@ public final class SinkAlerting implements AutoCloseable {
         store.close();
         if (metrics != null) {
             metrics.close();
+        }
+        if (stateRejected != null) {
+            registry.remove(stateRejected);
         }
     }
 }

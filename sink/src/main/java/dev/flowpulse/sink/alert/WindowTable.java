@@ -30,6 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * pool, so a deployment scope carries its runs' {@code work_pool} ({@code ""} without one), from a
  * window or an in-progress run alike: a rule's {@code match: {work_pool: ...}} applies to it.
  *
+ * <p>Scope ids (for {@code generatorURL} links to the Prefect UI) are not in the window topics;
+ * they are learned from in-progress runs ({@code flow.id}, {@code deployment.id} by name) and kept
+ * after the run's tombstone, so a flow or deployment has a link once any of its runs was seen in
+ * progress since the sink started.
+ *
  * <p>Hopping windows are not kept: a rule's window is answered by summing tumbling slices of one
  * size ({@link #sliceFor}). Written by one consumer thread, read by the alerting thread; thread safe.
  */
@@ -41,6 +46,7 @@ public final class WindowTable {
     private final Map<String, InProgressRun> inProgress = new ConcurrentHashMap<>();
     private final Map<ScopeKey, Instant> firstSeen = new ConcurrentHashMap<>();
     private final Map<ScopeKey, Instant> lastCompleted = new ConcurrentHashMap<>();
+    private final Map<ScopeKey, String> ids = new ConcurrentHashMap<>();
 
     /**
      * @param sliceSizes the topology's tumbling window sizes ({@code FLOWPULSE_WINDOWS})
@@ -75,6 +81,19 @@ public final class WindowTable {
             return;
         }
         inProgress.put(flowRunId, run);
+        String flowId =
+                run.flow() == null || run.flow().id() == null ? "" : run.flow().id();
+        String deploymentId = run.deployment() == null || run.deployment().id() == null
+                ? ""
+                : run.deployment().id();
+        if (!flowId.isEmpty() && !name(run.flow()).isEmpty()) {
+            ids.put(ScopeKey.of(ScopeDimension.FLOW, run.workspace(), "flow", name(run.flow())), flowId);
+        }
+        if (!deploymentId.isEmpty() && !name(run.deployment()).isEmpty()) {
+            ids.put(
+                    deployment(run.workspace(), name(run.flow()), name(run.deployment()), name(run.workPool())),
+                    deploymentId);
+        }
         for (ScopeKey scope : scopesOf(run)) {
             firstSeen.merge(scope, run.stateSince(), (a, b) -> a.isBefore(b) ? a : b);
         }
@@ -157,7 +176,13 @@ public final class WindowTable {
             }
         }
         return new Snapshot(
-                asOf, byScope, running, new HashMap<>(firstSeen), new HashMap<>(lastCompleted), this::sliceFor);
+                asOf,
+                byScope,
+                running,
+                new HashMap<>(firstSeen),
+                new HashMap<>(lastCompleted),
+                new HashMap<>(ids),
+                this::sliceFor);
     }
 
     private List<ScopeKey> scopesOf(WindowKey key) {
@@ -225,8 +250,19 @@ public final class WindowTable {
             return new ScopeKey(scope.dimension(), scope.workspace(), Map.copyOf(scope.labels()));
         }
 
-        Scope toScope() {
-            return new Scope(dimension, workspace, labels, "", "");
+        /** The scope with the ids known for it ({@code ids}: flow and deployment scope keys → id). */
+        Scope toScope(Map<ScopeKey, String> ids) {
+            return switch (dimension) {
+                case FLOW -> new Scope(dimension, workspace, labels, ids.getOrDefault(this, ""), "");
+                case DEPLOYMENT ->
+                    new Scope(
+                            dimension,
+                            workspace,
+                            labels,
+                            ids.getOrDefault(of(ScopeDimension.FLOW, workspace, "flow", labels.get("flow")), ""),
+                            ids.getOrDefault(this, ""));
+                default -> new Scope(dimension, workspace, labels, "", "");
+            };
         }
     }
 
@@ -236,6 +272,7 @@ public final class WindowTable {
             Map<ScopeKey, List<RunningRun>> runningByScope,
             Map<ScopeKey, Instant> firstSeenByScope,
             Map<ScopeKey, Instant> lastCompletedByScope,
+            Map<ScopeKey, String> ids,
             java.util.function.Function<Duration, Duration> slices)
             implements WindowView {
 
@@ -243,7 +280,7 @@ public final class WindowTable {
         public Collection<Scope> scopes(ScopeDimension dimension) {
             return byScope.keySet().stream()
                     .filter(k -> k.dimension() == dimension)
-                    .map(ScopeKey::toScope)
+                    .map(k -> k.toScope(ids))
                     .toList();
         }
 

@@ -1,5 +1,6 @@
 package dev.flowpulse.sink.alert;
 
+import static dev.flowpulse.sink.alert.AlertmanagerFixture.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,13 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowpulse.contract.EnvReader;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -50,28 +49,14 @@ class AlertmanagerIT {
     private final AtomicReference<Optional<WindowView>> view = new AtomicReference<>(Optional.empty());
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final InMemoryAlertStateStore store = new InMemoryAlertStateStore();
-    private WebhookRecorder webhook;
+    private AlertmanagerFixture am;
     private AlertmanagerProcess alertmanager;
     private AlertingService alerting;
 
     @BeforeEach
     void startAlertmanager() throws Exception {
-        webhook = new WebhookRecorder();
-        String config = """
-                route:
-                  receiver: webhook
-                  group_by: [alertname, deployment]
-                  group_wait: 1s
-                  group_interval: 1s
-                  repeat_interval: 1h
-                receivers:
-                  - name: webhook
-                    webhook_configs:
-                      - url: %s
-                        send_resolved: true
-                """.formatted(webhook.url());
-        alertmanager = AlertmanagerProcess.start(
-                Path.of("target", "alertmanager-it", UUID.randomUUID().toString()), config);
+        am = AlertmanagerFixture.start("alertname", "deployment");
+        alertmanager = am.process();
     }
 
     @AfterEach
@@ -79,8 +64,7 @@ class AlertmanagerIT {
         if (alerting != null) {
             alerting.close();
         }
-        alertmanager.close();
-        webhook.close();
+        am.close();
     }
 
     @Test
@@ -108,8 +92,7 @@ class AlertmanagerIT {
 
         JsonNode resolved = awaitNotification("resolved");
         assertThat(labels(resolved.path("alerts").get(0))).isEqualTo(labels(alert));
-        assertThat(webhook.notifications("firing", "DeploymentFailureRatioHigh"))
-                .hasSize(1);
+        assertThat(am.notifications("firing", "DeploymentFailureRatioHigh")).hasSize(1);
     }
 
     @Test
@@ -156,7 +139,7 @@ class AlertmanagerIT {
         failing(1, 0);
 
         awaitNotification("resolved");
-        assertThat(webhook.notifications("firing", "DeploymentFailureRatioHigh"))
+        assertThat(am.notifications("firing", "DeploymentFailureRatioHigh"))
                 .as("re-sent with its original startsAt: Alertmanager knows it already")
                 .hasSize(1);
     }
@@ -191,24 +174,12 @@ class AlertmanagerIT {
     private JsonNode awaitNotification(String status) {
         await().atMost(WAIT)
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> !webhook.notifications(status, "DeploymentFailureRatioHigh")
-                        .isEmpty());
-        return webhook.notifications(status, "DeploymentFailureRatioHigh").get(0);
+                .until(() ->
+                        !am.notifications(status, "DeploymentFailureRatioHigh").isEmpty());
+        return am.notifications(status, "DeploymentFailureRatioHigh").get(0);
     }
 
     private double pushes(String alertmanager, String outcome) {
-        var counter = registry.find("flowpulse.sink.alert.pushes")
-                .tag("alertmanager", alertmanager)
-                .tag("outcome", outcome)
-                .counter();
-        return counter == null ? 0 : counter.count();
-    }
-
-    private static Map<String, String> labels(JsonNode alert) {
-        Map<String, String> labels = new HashMap<>();
-        alert.path("labels")
-                .properties()
-                .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-        return labels;
+        return AlertmanagerFixture.pushes(registry, alertmanager, outcome);
     }
 }

@@ -1,5 +1,6 @@
 package dev.flowpulse.sink.alert;
 
+import static dev.flowpulse.sink.alert.AlertmanagerFixture.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -76,14 +77,17 @@ class SinkAlertingIT {
                 severity: ticket
             """;
 
+    private static final String FLOW_ID = "3b212781-78ed-4463-b3bd-e3a35f088caf";
+    private static final String DEPLOYMENT_ID = "aee50b18-a03c-49e4-883a-5acadf5c8614";
+    private static final String RUN_ID = "019df237-3ef6-7325-90c1-a510f37f3369";
+
     private static EmbeddedKafkaBroker broker;
 
     private final List<SinkService> sinks = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private Topics topics;
     private Instant sliceStart;
-    private WebhookRecorder webhook;
-    private AlertmanagerProcess alertmanager;
+    private AlertmanagerFixture alertmanager;
 
     @BeforeAll
     static void startBroker() {
@@ -99,21 +103,7 @@ class SinkAlertingIT {
 
     @BeforeEach
     void setUp(TestInfo test) throws IOException {
-        webhook = new WebhookRecorder();
-        alertmanager = AlertmanagerProcess.start(
-                Path.of("target", "alertmanager-it", UUID.randomUUID().toString()), """
-                route:
-                  receiver: webhook
-                  group_by: [alertname]
-                  group_wait: 1s
-                  group_interval: 1s
-                  repeat_interval: 1h
-                receivers:
-                  - name: webhook
-                    webhook_configs:
-                      - url: %s
-                        send_resolved: true
-                """.formatted(webhook.url()));
+        alertmanager = AlertmanagerFixture.start("alertname");
         String prefix = test.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID() + ".";
         env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         for (String name : List.of(
@@ -140,6 +130,7 @@ class SinkAlertingIT {
         // long enough that Alertmanager never resolves by endsAt during the test: a resolve must be sent
         env.put("FLOWPULSE_ALERT_RESEND_INTERVAL", "10m");
         env.put("FLOWPULSE_ALERTMANAGER_TIMEOUT", "2s");
+        env.put("FLOWPULSE_PREFECT_UI_URL", "http://prefect.test:4200");
         env.put("FLOWPULSE_SINK_POLL_TIMEOUT", "100ms");
         long size = SLICE.toMillis();
         sliceStart = Instant.ofEpochMilli(Math.floorDiv(System.currentTimeMillis(), size) * size);
@@ -149,35 +140,33 @@ class SinkAlertingIT {
     void tearDown() {
         sinks.forEach(SinkService::close);
         alertmanager.close();
-        webhook.close();
     }
 
     @Test
     void shouldFireFromWindowStatsNotPageAgainAfterARestartAndDeliverTheLaterResolve() {
-        startSink();
+        PrometheusMeterRegistry first = startSink();
+        runOnceInProgress(); // the deployment's ids, for generatorURL: known after the run's tombstone too
+        await().atMost(WAIT).until(() -> windowRecordsApplied(first) >= 2);
         produce(4, 3);
 
         await().atMost(FIRE_WITHIN)
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> firing(DEPLOYMENT_RULE) == 1 && firing(TEAM_RULE) == 1);
-        JsonNode alert = webhook.notifications("firing", DEPLOYMENT_RULE)
-                .get(0)
-                .path("alerts")
-                .get(0);
-        // work_pool is "" for deployment windows; Alertmanager, like Prometheus, drops empty labels
+        JsonNode alert = alertmanager.firstAlert("firing", DEPLOYMENT_RULE);
+        // a deployment scope carries its windows' work pool
         assertThat(labels(alert))
                 .isEqualTo(Map.of(
                         "alertname", DEPLOYMENT_RULE,
                         "severity", "page",
                         "flow", "etl-orders",
                         "deployment", "hourly-sync",
+                        "work_pool", "k8s-prod",
                         "workspace", "prod",
                         "team", "data-platform"));
         assertThat(alert.path("annotations").path("summary").asText()).isEqualTo("hourly-sync fails 75% of its runs");
-        assertThat(labels(webhook.notifications("firing", TEAM_RULE)
-                        .get(0)
-                        .path("alerts")
-                        .get(0)))
+        assertThat(alert.path("generatorURL").asText())
+                .isEqualTo("http://prefect.test:4200/deployments/deployment/" + DEPLOYMENT_ID);
+        assertThat(labels(alertmanager.firstAlert("firing", TEAM_RULE)))
                 .isEqualTo(Map.of("alertname", TEAM_RULE, "severity", "ticket", "team", "data", "workspace", "prod"));
         await().atMost(WAIT).until(() -> storedFiring().size() == 2);
 
@@ -189,10 +178,7 @@ class SinkAlertingIT {
         await().atMost(WAIT)
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> resolved(DEPLOYMENT_RULE) >= 1 && resolved(TEAM_RULE) >= 1);
-        JsonNode resolved = webhook.notifications("resolved", DEPLOYMENT_RULE)
-                .get(0)
-                .path("alerts")
-                .get(0);
+        JsonNode resolved = alertmanager.firstAlert("resolved", DEPLOYMENT_RULE);
         assertThat(labels(resolved)).isEqualTo(labels(alert));
         assertThat(resolved.path("startsAt").asText())
                 .as("the restarted sink kept the original startsAt")
@@ -220,6 +206,89 @@ class SinkAlertingIT {
         await().atMost(WAIT).until(() -> storedStates().isEmpty());
     }
 
+    @Test
+    void shouldPageOnceFromTwoReplicasThatFollowEachOthersStateAndResolveOnce() {
+        PrometheusMeterRegistry first = startSink();
+        PrometheusMeterRegistry second = startSink();
+        produce(4, 3);
+
+        await().atMost(FIRE_WITHIN)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> firing(DEPLOYMENT_RULE) == 1 && firing(TEAM_RULE) == 1);
+        // both replicas hold (and push) the same two states: the topic's last record of each alert
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(notifierStates(0)).hasSize(2).isEqualTo(notifierStates(1));
+            assertThat(notifierStates(0).values()).allMatch(AlertState::firing);
+            assertThat(notifierStates(0)).isEqualTo(storedStates());
+        });
+        await().atMost(WAIT).until(() -> pushes(first, "success") >= 1 && pushes(second, "success") >= 1);
+        JsonNode alert = alertmanager.firstAlert("firing", DEPLOYMENT_RULE);
+        // Alertmanager drops empty labels (none here: the deployment scope has its work pool)
+        AlertState held = notifierStates(1).values().stream()
+                .filter(s -> s.labels().entrySet().stream()
+                        .filter(e -> !e.getValue().isEmpty())
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))
+                        .equals(labels(alert)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("the alert Alertmanager notified is not the replicas' alert"));
+        assertThat(held.alert().annotations()).isEqualTo(Map.of("summary", "hourly-sync fails 75% of its runs"));
+        assertThat(alert.path("annotations").path("summary").asText()).isEqualTo("hourly-sync fails 75% of its runs");
+
+        produce(5, 1); // both replicas see the condition stop
+
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> resolved(DEPLOYMENT_RULE) >= 1 && resolved(TEAM_RULE) >= 1);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(storedStates()).isEmpty();
+            assertThat(notifierStates(0)).isEmpty();
+            assertThat(notifierStates(1)).isEmpty();
+        });
+        assertThat(labels(alertmanager.firstAlert("resolved", DEPLOYMENT_RULE))).isEqualTo(labels(alert));
+        assertThat(firing(DEPLOYMENT_RULE)).as("one page from two replicas").isEqualTo(1);
+        assertThat(resolved(DEPLOYMENT_RULE))
+                .as("one resolve from two replicas")
+                .isEqualTo(1);
+        assertThat(firing(TEAM_RULE)).isEqualTo(1);
+        assertThat(resolved(TEAM_RULE)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepResendingAndLaterResolveWhenTheReplicaThatFiredStops() {
+        // endsAt is 4 intervals (8 s) ahead: without re-sends, Alertmanager would resolve it by itself
+        env.put("FLOWPULSE_ALERT_RESEND_INTERVAL", "2s");
+        startSink();
+        produce(4, 3);
+        await().atMost(FIRE_WITHIN).pollInterval(Duration.ofMillis(100)).until(() -> firing(DEPLOYMENT_RULE) == 1);
+        await().atMost(WAIT).until(() -> storedFiring().size() == 2);
+        PrometheusMeterRegistry survivor = startSink(); // started while the alert fires: it loads the state
+        await().atMost(WAIT).untilAsserted(() -> assertThat(notifierStates(1)).isEqualTo(notifierStates(0)));
+        Map<Map<String, String>, AlertState> fired = notifierStates(0);
+
+        sinks.remove(0).close(); // the replica that fired the alert goes away
+        double before = pushes(survivor, "success");
+        await().atMost(WAIT).until(() -> pushes(survivor, "success") >= before + 6); // > 12 s of re-sends
+        assertThat(resolved(DEPLOYMENT_RULE))
+                .as("re-sent by the survivor with endsAt ahead: Alertmanager did not time it out")
+                .isZero();
+        assertThat(notifierStates(0))
+                .as("the survivor kept the original startsAt")
+                .isEqualTo(fired);
+
+        produce(5, 1);
+
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> resolved(DEPLOYMENT_RULE) >= 1 && resolved(TEAM_RULE) >= 1);
+        await().atMost(WAIT).until(() -> storedStates().isEmpty());
+        assertThat(firing(DEPLOYMENT_RULE)).isEqualTo(1);
+        assertThat(resolved(DEPLOYMENT_RULE)).isEqualTo(1);
+    }
+
+    private Map<Map<String, String>, AlertState> notifierStates(int sink) {
+        return sinks.get(sink).alerting().orElseThrow().alerting().notifier().states();
+    }
+
     private PrometheusMeterRegistry startSink() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SinkService sink = new SinkService(SinkConfig.fromEnv(env), registry);
@@ -245,7 +314,7 @@ class SinkAlertingIT {
         WindowKey deployment = new WindowKey(
                 "prod",
                 WindowKey.DEPLOYMENT,
-                Map.of("flow", "etl-orders", "deployment", "hourly-sync"),
+                Map.of("flow", "etl-orders", "deployment", "hourly-sync", "work_pool", "k8s-prod"),
                 sliceStart,
                 end,
                 seconds,
@@ -263,6 +332,45 @@ class SinkAlertingIT {
             }
             producer.commitTransaction();
         }
+    }
+
+    /**
+     * A run of etl-orders/hourly-sync in progress, then finished: the in-progress record the topology
+     * writes (with the flow's and deployment's ids) and its tombstone, in one transaction.
+     */
+    private void runOnceInProgress() {
+        Instant since = Instant.now().minusSeconds(30);
+        dev.flowpulse.contract.InProgressRun run = new dev.flowpulse.contract.InProgressRun(
+                "prod",
+                RUN_ID,
+                "crimson-fox",
+                new dev.flowpulse.contract.ResourceRef(FLOW_ID, "etl-orders"),
+                new dev.flowpulse.contract.ResourceRef(DEPLOYMENT_ID, "hourly-sync"),
+                new dev.flowpulse.contract.ResourceRef("645bacf1-9d84-4c32-ba3e-f71c73a26e7a", "k8s-prod"),
+                List.of(),
+                StateType.RUNNING,
+                "Running",
+                since,
+                since,
+                1,
+                false,
+                3600);
+        Properties props = broker.clientProperties();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "alerting-it-" + UUID.randomUUID());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            byte[] key = RUN_ID.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            producer.send(new ProducerRecord<>(topics.inProgressRuns(), key, json(run)));
+            producer.send(new ProducerRecord<>(topics.inProgressRuns(), key, null));
+            producer.commitTransaction();
+        }
+    }
+
+    private static double windowRecordsApplied(PrometheusMeterRegistry registry) {
+        var counter = registry.find("flowpulse.sink.window.records_applied").functionCounter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static byte[] json(Object value) {
@@ -284,26 +392,14 @@ class SinkAlertingIT {
     }
 
     private int firing(String alertname) {
-        return webhook.notifications("firing", alertname).size();
+        return alertmanager.count("firing", alertname);
     }
 
     private int resolved(String alertname) {
-        return webhook.notifications("resolved", alertname).size();
+        return alertmanager.count("resolved", alertname);
     }
 
     private double pushes(PrometheusMeterRegistry registry, String outcome) {
-        var counter = registry.find("flowpulse.sink.alert.pushes")
-                .tag("alertmanager", alertmanager.baseUri().toString())
-                .tag("outcome", outcome)
-                .counter();
-        return counter == null ? 0 : counter.count();
-    }
-
-    private static Map<String, String> labels(JsonNode alert) {
-        Map<String, String> labels = new HashMap<>();
-        alert.path("labels")
-                .properties()
-                .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-        return labels;
+        return AlertmanagerFixture.pushes(registry, alertmanager.baseUri().toString(), outcome);
     }
 }

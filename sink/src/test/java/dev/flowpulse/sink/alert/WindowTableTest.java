@@ -92,6 +92,27 @@ class WindowTableTest {
     }
 
     @Test
+    void shouldLinkFlowAndDeploymentScopesByTheIdsOfAnInProgressRunAfterItsTombstone() {
+        table.putInProgress("run-1", WindowSamples.run("run-1", "etl-orders", StateType.RUNNING, false, T0));
+        table.putInProgress("run-1", null);
+        table.putWindow(deployment(T0, M5), stats(3, 3));
+        table.putWindow(
+                new WindowKey("prod", WindowKey.FLOW, Map.of("flow", "etl-orders"), T0, T0.plus(M5), 300, 300),
+                stats(3, 3));
+
+        WindowView view = table.snapshot(T0.plusSeconds(60));
+        PrefectUiLinks links = new PrefectUiLinks(java.net.URI.create("http://prefect:4200"));
+
+        assertThat(view.scopes(ScopeDimension.DEPLOYMENT))
+                .singleElement()
+                .satisfies(s -> assertThat(links.linkTo(s)).isEqualTo("http://prefect:4200/deployments/deployment/d"))
+                .satisfies(s -> assertThat(view.window(s, M5).failed()).isEqualTo(3));
+        assertThat(view.scopes(ScopeDimension.FLOW))
+                .singleElement()
+                .satisfies(s -> assertThat(links.linkTo(s)).isEqualTo("http://prefect:4200/flows/flow/f"));
+    }
+
+    @Test
     void shouldRememberTheLastCompletedWindowAfterPruning() {
         table.putWindow(deployment(T0, M5), stats(2, 0));
         table.pruneBefore(T0.plus(Duration.ofHours(2)));
