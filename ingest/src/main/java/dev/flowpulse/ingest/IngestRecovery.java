@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -88,11 +87,7 @@ final class IngestRecovery implements AutoCloseable {
         this.recentIds = new RecentEventIds(RECENT_IDS_TTL, RECENT_IDS_MAX, clock);
         this.rest = new PrefectRestClient(
                 PrefectEndpoints.of(config), config.rest(), registry, clock, RandomGenerator.getDefault());
-        this.committer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ingest-cursor-commit");
-            t.setDaemon(true);
-            return t;
-        });
+        this.committer = Daemons.scheduler("ingest-cursor-commit");
     }
 
     /**
@@ -109,9 +104,7 @@ final class IngestRecovery implements AutoCloseable {
             MeterRegistry registry,
             Clock clock) {
         IngestRecovery recovery = new IngestRecovery(config, publisher, metrics, registry, clock);
-        Thread starter = new Thread(recovery::startUpGuarded, "ingest-start");
-        starter.setDaemon(true);
-        starter.start();
+        Daemons.named("ingest-start").newThread(recovery::startUpGuarded).start();
         return recovery;
     }
 

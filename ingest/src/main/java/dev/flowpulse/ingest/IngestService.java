@@ -58,10 +58,10 @@ public final class IngestService implements AutoCloseable {
         final IngestMetrics metrics;
         volatile IngestRecovery recovery;
 
-        Source(IngestConfig config, MeterRegistry shared) {
+        Source(IngestConfig config, MeterRegistry shared, Clock clock) {
             this.config = config;
             this.registry = tagged(shared, config.workspace());
-            this.metrics = new IngestMetrics(registry);
+            this.metrics = new IngestMetrics(registry, clock);
         }
     }
 
@@ -82,7 +82,7 @@ public final class IngestService implements AutoCloseable {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Objects.requireNonNull(clock, "clock");
         for (IngestConfig config : sources.sources()) {
-            running.add(new Source(config, registry));
+            running.add(new Source(config, registry, clock));
         }
     }
 
