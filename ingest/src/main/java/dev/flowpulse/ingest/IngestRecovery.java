@@ -87,11 +87,11 @@ final class IngestRecovery implements AutoCloseable {
         this.recentIds = new RecentEventIds(RECENT_IDS_TTL, RECENT_IDS_MAX, clock);
         this.rest = new PrefectRestClient(
                 PrefectEndpoints.of(config), config.rest(), registry, clock, RandomGenerator.getDefault());
-        this.committer = Daemons.scheduler("ingest-cursor-commit");
+        this.committer = Daemons.scheduler("ingest-cursor-commit-" + config.workspace());
     }
 
     /**
-     * Builds everything and starts it on an {@code ingest-start} thread; returns at once. The
+     * Builds everything and starts it on an {@code ingest-start-<workspace>} thread; returns at once. The
      * resume point is read first (briefly: {@value #FIRST_LOAD_SECONDS} s); when Kafka does not
      * answer in time, the websocket starts at now − lookback and the point is read again before
      * the first commit, its span then recovered through {@code /events/filter}. Nothing is
@@ -104,7 +104,9 @@ final class IngestRecovery implements AutoCloseable {
             MeterRegistry registry,
             Clock clock) {
         IngestRecovery recovery = new IngestRecovery(config, publisher, metrics, registry, clock);
-        Daemons.named("ingest-start").newThread(recovery::startUpGuarded).start();
+        Daemons.named("ingest-start-" + config.workspace())
+                .newThread(recovery::startUpGuarded)
+                .start();
         return recovery;
     }
 

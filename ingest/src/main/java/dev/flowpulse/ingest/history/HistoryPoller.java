@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Meters: {@code flowpulse_ingest_history_polls_total{outcome}}, {@code
  * flowpulse_ingest_history_poll_duration_seconds}, {@code
  * flowpulse_ingest_history_records_total{kind=upsert|tombstone}}. Lifecycle: {@link #start()},
- * {@link #close()}; one {@code ingest-history} thread.
+ * {@link #close()}; one {@code ingest-history-<workspace>} thread.
  */
 public final class HistoryPoller implements AutoCloseable {
 
@@ -90,7 +90,7 @@ public final class HistoryPoller implements AutoCloseable {
         polls("failure");
         records("upsert");
         records("tombstone");
-        this.executor = Daemons.scheduler("ingest-history");
+        this.executor = Daemons.scheduler("ingest-history-" + workspace);
     }
 
     public void start() {

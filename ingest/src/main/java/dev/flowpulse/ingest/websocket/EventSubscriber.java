@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * was handed to the producer, so Kafka's pace is the reader's pace.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once (idempotent). Threads: one reconnect
- * loop ({@code ingest-websocket}, also sends pings), one frame thread ({@code ingest-frames}), and
+ * loop ({@code ingest-websocket-<workspace>}, also sends pings), one frame thread ({@code ingest-frames-<workspace>}), and
  * the JDK HttpClient's own. Public methods are thread safe.
  */
 public final class EventSubscriber implements AutoCloseable {
@@ -109,8 +109,8 @@ public final class EventSubscriber implements AutoCloseable {
         this.handler = new EventFrameHandler(publisher, recentIds, cursor, metrics, this::resubscribe);
         this.handler.onDelivered(listener::delivered);
         this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
-        this.frames = Executors.newSingleThreadExecutor(Daemons.named("ingest-frames"));
-        this.loop = Daemons.named("ingest-websocket").newThread(this::reconnectLoop);
+        this.frames = Executors.newSingleThreadExecutor(Daemons.named("ingest-frames-" + config.workspace()));
+        this.loop = Daemons.named("ingest-websocket-" + config.workspace()).newThread(this::reconnectLoop);
         this.disconnectedSince = clock.instant();
     }
 
