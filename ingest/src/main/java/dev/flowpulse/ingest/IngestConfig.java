@@ -18,6 +18,10 @@ import java.util.regex.Pattern;
 /**
  * Everything ingest needs, read once from the environment.
  *
+ * <p>A {@code user:pass@} in {@code PREFECT_API_URL} is a configuration error (the message
+ * names the variable, never the value): credentials go in {@code PREFECT_API_AUTH_STRING} or
+ * {@code PREFECT_API_KEY}.
+ *
  * <p>Prefect settings use Prefect's own variable names, so an existing Prefect profile works as is.
  * {@code KAFKA_*} variables pass straight through to the producer ({@code KAFKA_BOOTSTRAP_SERVERS}
  * is required); the publisher then applies what ingest must own (idempotence, {@code acks=all},
@@ -69,10 +73,16 @@ public record IngestConfig(
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 9401;
 
+    /** {@code scheme://user[:pass]@host…}: an {@code @} before the end of the authority. */
+    private static final Pattern USER_INFO = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@");
+
     private static final Pattern CLOUD_WORKSPACE = Pattern.compile("/accounts/[^/]+/workspaces/([^/]+)");
 
     public IngestConfig {
         Objects.requireNonNull(apiUrl, "apiUrl");
+        if (apiUrl.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("apiUrl must not carry user info");
+        }
         Objects.requireNonNull(cloudApiUrl, "cloudApiUrl");
         Objects.requireNonNull(workspace, "workspace");
         Objects.requireNonNull(lookback, "lookback");
@@ -90,8 +100,15 @@ public record IngestConfig(
     /** Reads the configuration; throws one {@link dev.flowpulse.contract.ConfigException} listing every problem. */
     public static IngestConfig fromEnv(Map<String, String> env) {
         EnvReader reader = new EnvReader(env);
-        reader.required("PREFECT_API_URL");
-        URI apiUrl = reader.httpUrl("PREFECT_API_URL", null);
+        String rawApiUrl = reader.required("PREFECT_API_URL");
+        URI apiUrl = null;
+        if (rawApiUrl != null && hasUserInfo(rawApiUrl)) {
+            // Never echo the value: it holds a password.
+            reader.problem("PREFECT_API_URL must not contain credentials (user:pass@): put them in"
+                    + " PREFECT_API_AUTH_STRING (self-hosted) or PREFECT_API_KEY (Cloud)");
+        } else {
+            apiUrl = reader.httpUrl("PREFECT_API_URL", null);
+        }
         URI cloudApiUrl = reader.httpUrl("PREFECT_CLOUD_API_URL", DEFAULT_CLOUD_API_URL);
         Secret apiKey = reader.secret("PREFECT_API_KEY");
         Secret authString = reader.secret("PREFECT_API_AUTH_STRING");
@@ -168,7 +185,7 @@ public record IngestConfig(
 
     @Override
     public String toString() {
-        return "IngestConfig[apiUrl=" + withoutUserInfo(apiUrl) + ", cloud=" + cloud() + ", apiKey=" + present(apiKey)
+        return "IngestConfig[apiUrl=" + apiUrl + ", cloud=" + cloud() + ", apiKey=" + present(apiKey)
                 + ", authString=" + present(authString) + ", cloudApiUrl=" + cloudApiUrl
                 + ", workspace=" + workspace + ", backfill=" + backfill + ", lookback=" + lookback
                 + ", reconnectMin=" + reconnectMin + ", reconnectMax=" + reconnectMax
@@ -177,32 +194,9 @@ public record IngestConfig(
                 + ", recovery=" + recovery + ", history=" + history + "]";
     }
 
-    /**
-     * {@code PREFECT_API_URL} without any {@code user:pass@}: what is connected to, logged and shown
-     * on {@code /health}. Credentials belong in {@code PREFECT_API_AUTH_STRING} / {@code PREFECT_API_KEY};
-     * user info in the URL is never sent.
-     */
-    public URI apiUrlWithoutCredentials() {
-        if (apiUrl.getRawUserInfo() == null) {
-            return apiUrl;
-        }
-        try {
-            return new URI(
-                    apiUrl.getScheme(),
-                    null,
-                    apiUrl.getHost(),
-                    apiUrl.getPort(),
-                    apiUrl.getPath(),
-                    apiUrl.getQuery(),
-                    apiUrl.getFragment());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException("PREFECT_API_URL cannot be rebuilt without its user info", e);
-        }
-    }
-
-    /** A URL may carry {@code user:pass@}; never print it. */
-    static String withoutUserInfo(URI uri) {
-        return uri.getUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getRawUserInfo() + "@", "****@");
+    /** True when {@code url} carries {@code user:pass@} (or just {@code user@}) before its host. */
+    static boolean hasUserInfo(String url) {
+        return USER_INFO.matcher(url.trim()).find();
     }
 
     private static String present(Secret secret) {

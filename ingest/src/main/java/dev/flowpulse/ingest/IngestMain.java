@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs ingest as a process ({@code java -jar flowpulse-ingest.jar}) through {@link ServiceRunner}:
+ * Runs ingest (one or several Prefect sources, {@link IngestSources}) as a process ({@code java -jar flowpulse-ingest.jar}) through {@link ServiceRunner}:
  * every variable validated at once (exit 2), then missing topics created, the service started and
  * {@code /metrics} + {@code /health} served on {@code FLOWPULSE_INGEST_HTTP_HOST}:{@code
  * FLOWPULSE_INGEST_HTTP_PORT} (default 0.0.0.0:9401) until SIGTERM (exit 0) or a fatal error
@@ -32,11 +32,12 @@ public final class IngestMain {
     /** Ingest's configuration, topic settings and metrics switch in one pass; then its services in start order. */
     static List<Service> services(Map<String, String> env) {
         ConfigCheck check = new ConfigCheck();
-        IngestConfig config = check.read(() -> IngestConfig.fromEnv(env));
+        IngestSources sources = check.read(() -> IngestSources.fromEnv(env));
         TopicSettings topics = check.read(() -> TopicSettings.fromEnv(env));
         PrometheusMeterRegistry registry = check.read(() -> MeterRegistries.prometheus(env));
         check.check();
-        IngestService ingest = new IngestService(config, registry);
+        IngestConfig config = sources.first(); // Kafka, topics and HTTP are shared by every source
+        IngestService ingest = new IngestService(sources, registry);
         return List.of(
                 TopicProvisioner.service(topics, config.topics(), config.kafka()),
                 Service.of("ingest", ingest::start, ingest::close),

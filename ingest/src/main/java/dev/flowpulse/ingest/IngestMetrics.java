@@ -3,6 +3,7 @@ package dev.flowpulse.ingest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +23,19 @@ public final class IngestMetrics {
     public static final String CONNECT_SUCCESS = "success";
     public static final String CONNECT_AUTH_FAILED = "auth_failed";
     public static final String CONNECT_ERROR = "error";
+    /** The {@code cause} labels of {@code flowpulse_ingest_reconnects_total} (see the websocket's {@code ConnectionEnd}). */
+    public static final java.util.List<String> RECONNECT_CAUSES = java.util.List.of(
+            "connect_failed",
+            "auth_failed",
+            "clean_close",
+            "server_restart",
+            "protocol_error",
+            "server_error",
+            "close_other",
+            "tcp_drop",
+            "ping_timeout",
+            "publish_failed",
+            "error");
 
     private final MeterRegistry registry;
     private final Counter messagesReceived;
@@ -29,9 +43,18 @@ public final class IngestMetrics {
     private final Counter publishErrors;
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicLong lastEventOccurredMillis = new AtomicLong();
+    /** When an event was last acknowledged on the raw topic (epoch ms, this process's clock); 0 before. */
+    private final AtomicLong lastPublishedAtMillis = new AtomicLong();
+
+    private final Clock clock;
 
     public IngestMetrics(MeterRegistry registry) {
+        this(registry, Clock.systemUTC());
+    }
+
+    public IngestMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.clock = clock;
         messagesReceived = Counter.builder("flowpulse.ingest.messages.received")
                 .description("Complete text messages received on the Prefect event websocket")
                 .register(registry);
@@ -47,6 +70,9 @@ public final class IngestMetrics {
         for (String outcome : new String[] {CONNECT_SUCCESS, CONNECT_AUTH_FAILED, CONNECT_ERROR}) {
             connectsCounter(outcome);
         }
+        for (String cause : RECONNECT_CAUSES) {
+            reconnectsCounter(cause, "none");
+        }
         Gauge.builder("flowpulse.ingest.connected", connected, AtomicInteger::get)
                 .description("1 while the websocket is authenticated and subscribed, else 0")
                 .register(registry);
@@ -54,6 +80,15 @@ public final class IngestMetrics {
                 .description(
                         "Latest 'occurred' (unix seconds) of an event published to the raw topic; 0 before the first")
                 .register(registry);
+        Gauge.builder("flowpulse.ingest.seconds.since.last.event", this, IngestMetrics::secondsSinceLastPublished)
+                .description("Seconds since this process last published an event to the raw topic (either path);"
+                        + " NaN before the first")
+                .register(registry);
+    }
+
+    private double secondsSinceLastPublished() {
+        long at = lastPublishedAtMillis.get();
+        return at == 0 ? Double.NaN : Math.max(0, clock.millis() - at) / 1000.0;
     }
 
     public void messageReceived() {
@@ -62,6 +97,7 @@ public final class IngestMetrics {
 
     public void eventPublished(Instant occurred) {
         eventsPublished.increment();
+        lastPublishedAtMillis.set(clock.millis());
         lastEventOccurredMillis.accumulateAndGet(occurred.toEpochMilli(), Math::max);
     }
 
@@ -70,10 +106,12 @@ public final class IngestMetrics {
     }
 
     public void deadLetter(String reason) {
-        Counter.builder("flowpulse.ingest.dead.letters")
-                .description("Malformed websocket messages written to the dead-letter topic")
-                .tag("reason", reason)
-                .register(registry)
+        Counters.of(
+                        registry,
+                        "flowpulse.ingest.dead.letters",
+                        "Malformed websocket messages written to the dead-letter topic",
+                        "reason",
+                        reason)
                 .increment();
     }
 
@@ -85,21 +123,43 @@ public final class IngestMetrics {
         connectsCounter(outcome).increment();
     }
 
+    /** A connection ended and a reconnect follows: {@code cause} and the close {@code code} (or {@code none}). */
+    public void reconnect(String cause, String code) {
+        if (cause != null) {
+            reconnectsCounter(cause, code).increment();
+        }
+    }
+
     public void connected(boolean isConnected) {
         connected.set(isConnected ? 1 : 0);
     }
 
     private Counter skippedCounter(String reason) {
-        return Counter.builder("flowpulse.ingest.events.skipped")
-                .description("Events not published: not a state change (heartbeat), duplicate, unknown message type")
-                .tag("reason", reason)
-                .register(registry);
+        return Counters.of(
+                registry,
+                "flowpulse.ingest.events.skipped",
+                "Events not published: not a state change (heartbeat), duplicate, unknown message type",
+                "reason",
+                reason);
+    }
+
+    private Counter reconnectsCounter(String cause, String code) {
+        return Counters.of(
+                registry,
+                "flowpulse.ingest.reconnects",
+                "Websocket connections that ended (a reconnect follows), by cause and close code",
+                "cause",
+                cause,
+                "code",
+                code);
     }
 
     private Counter connectsCounter(String outcome) {
-        return Counter.builder("flowpulse.ingest.connects")
-                .description("Websocket connection attempts by outcome (success = authenticated and subscribed)")
-                .tag("outcome", outcome)
-                .register(registry);
+        return Counters.of(
+                registry,
+                "flowpulse.ingest.connects",
+                "Websocket connection attempts by outcome (success = authenticated and subscribed)",
+                "outcome",
+                outcome);
     }
 }

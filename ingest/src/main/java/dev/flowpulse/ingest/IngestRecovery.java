@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -88,15 +87,11 @@ final class IngestRecovery implements AutoCloseable {
         this.recentIds = new RecentEventIds(RECENT_IDS_TTL, RECENT_IDS_MAX, clock);
         this.rest = new PrefectRestClient(
                 PrefectEndpoints.of(config), config.rest(), registry, clock, RandomGenerator.getDefault());
-        this.committer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ingest-cursor-commit");
-            t.setDaemon(true);
-            return t;
-        });
+        this.committer = Daemons.scheduler("ingest-cursor-commit-" + config.workspace());
     }
 
     /**
-     * Builds everything and starts it on an {@code ingest-start} thread; returns at once. The
+     * Builds everything and starts it on an {@code ingest-start-<workspace>} thread; returns at once. The
      * resume point is read first (briefly: {@value #FIRST_LOAD_SECONDS} s); when Kafka does not
      * answer in time, the websocket starts at now − lookback and the point is read again before
      * the first commit, its span then recovered through {@code /events/filter}. Nothing is
@@ -109,9 +104,9 @@ final class IngestRecovery implements AutoCloseable {
             MeterRegistry registry,
             Clock clock) {
         IngestRecovery recovery = new IngestRecovery(config, publisher, metrics, registry, clock);
-        Thread starter = new Thread(recovery::startUpGuarded, "ingest-start");
-        starter.setDaemon(true);
-        starter.start();
+        Daemons.named("ingest-start-" + config.workspace())
+                .newThread(recovery::startUpGuarded)
+                .start();
         return recovery;
     }
 

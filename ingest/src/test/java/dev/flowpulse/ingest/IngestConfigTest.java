@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class IngestConfigTest {
 
@@ -160,7 +162,6 @@ class IngestConfigTest {
     @Test
     void shouldKeepSecretsOutOfToString() {
         Map<String, String> env = minimal();
-        env.put("PREFECT_API_URL", "http://user:urlpass@prefect:4200/api");
         env.put("PREFECT_API_KEY", API_KEY);
         env.put("PREFECT_API_AUTH_STRING", AUTH_STRING);
         env.put(
@@ -171,8 +172,35 @@ class IngestConfigTest {
         String text = IngestConfig.fromEnv(env).toString();
 
         assertThat(text)
-                .doesNotContain(API_KEY, AUTH_STRING, "s3cr3t", "kafka-secret", "urlpass")
-                .contains("apiKey=****", "authString=****", "sasl.jaas.config", "http://****@prefect:4200/api");
+                .doesNotContain(API_KEY, AUTH_STRING, "s3cr3t", "kafka-secret")
+                .contains("apiKey=****", "authString=****", "sasl.jaas.config");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "http://user:urlpass@prefect:4200/api",
+                "https://urlpass@prefect/api",
+                "http://a:urlpass@[::1]:4200/api"
+            })
+    void shouldRejectCredentialsInTheApiUrlWithoutEchoingThem(String url) {
+        Map<String, String> env = minimal();
+        env.put("PREFECT_API_URL", url);
+
+        assertThatThrownBy(() -> IngestConfig.fromEnv(env))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                        .contains("PREFECT_API_URL", "PREFECT_API_AUTH_STRING")
+                        .doesNotContain("urlpass", url));
+    }
+
+    @Test
+    void shouldAcceptAnAtSignAfterTheHost() {
+        Map<String, String> env = minimal();
+        env.put("PREFECT_API_URL", "http://prefect:4200/api/accounts/a@b");
+
+        assertThat(IngestConfig.fromEnv(env).apiUrl().getHost()).isEqualTo("prefect");
     }
 
     @Test

@@ -21,6 +21,7 @@ class IngestMetricsTest {
         metrics.publishError();
         metrics.connectAttempt(IngestMetrics.CONNECT_AUTH_FAILED);
         metrics.connected(true);
+        metrics.reconnect("protocol_error", "1002");
 
         String text = registry.scrape();
 
@@ -40,7 +41,56 @@ class IngestMetricsTest {
                         "# TYPE flowpulse_ingest_connected gauge",
                         "flowpulse_ingest_connected 1.0",
                         "# TYPE flowpulse_ingest_last_event_occurred_seconds gauge",
-                        "flowpulse_ingest_last_event_occurred_seconds 1.777885662315E9");
+                        "flowpulse_ingest_last_event_occurred_seconds 1.777885662315E9",
+                        "flowpulse_ingest_reconnects_total{cause=\"protocol_error\",code=\"1002\"} 1.0",
+                        "flowpulse_ingest_reconnects_total{cause=\"tcp_drop\",code=\"none\"} 0.0",
+                        "# TYPE flowpulse_ingest_seconds_since_last_event gauge");
+    }
+
+    @Test
+    void shouldCountSecondsSinceTheLastPublishedEventOnTheProcessClock() {
+        Instant[] now = {Instant.parse("2026-05-04T09:00:00Z")};
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        IngestMetrics timed = new IngestMetrics(own, clock);
+        assertThat(own.get("flowpulse.ingest.seconds.since.last.event").gauge().value())
+                .isNaN();
+
+        timed.eventPublished(Instant.parse("2026-05-04T08:00:00Z")); // occurred long ago: irrelevant
+        now[0] = now[0].plusSeconds(42);
+
+        assertThat(own.get("flowpulse.ingest.seconds.since.last.event").gauge().value())
+                .isEqualTo(42.0);
+    }
+
+    @Test
+    void shouldLabelEverySeriesOfASourceWithItsWorkspace() {
+        PrometheusMeterRegistry shared = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        IngestMetrics alpha = new IngestMetrics(IngestService.tagged(shared, "alpha"));
+        IngestMetrics beta = new IngestMetrics(IngestService.tagged(shared, "beta"));
+        alpha.eventPublished(Instant.ofEpochSecond(1));
+        beta.connectAttempt(IngestMetrics.CONNECT_ERROR);
+
+        assertThat(shared.scrape())
+                .contains(
+                        "flowpulse_ingest_events_published_total{workspace=\"alpha\"} 1.0",
+                        "flowpulse_ingest_events_published_total{workspace=\"beta\"} 0.0",
+                        "flowpulse_ingest_connects_total{outcome=\"error\",workspace=\"beta\"} 1.0");
     }
 
     @Test

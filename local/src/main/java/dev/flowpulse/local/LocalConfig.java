@@ -15,7 +15,8 @@ import java.util.Map;
  * @param httpHost         {@code FLOWPULSE_SINK_HTTP_HOST}, default 127.0.0.1 (the launcher is for this machine)
  * @param httpPort         {@code FLOWPULSE_SINK_HTTP_PORT}, default 9400; a free port if it is taken
  * @param embeddedBroker   {@code KAFKA_BOOTSTRAP_SERVERS} is unset: start a broker in this process
- * @param simulatedPrefect {@code PREFECT_API_URL} is unset: start the Prefect simulator
+ * @param simulatedPrefect neither {@code PREFECT_API_URL} nor {@code FLOWPULSE_SOURCES} (several
+ *                         Prefect sources, see ingest) is set: start the Prefect simulator
  */
 public record LocalConfig(
         Path home,
@@ -28,6 +29,7 @@ public record LocalConfig(
 
     public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String PREFECT_API_URL = "PREFECT_API_URL";
+    public static final String FLOWPULSE_SOURCES = "FLOWPULSE_SOURCES";
 
     /**
      * Stand-ins for the addresses the embedded broker and the simulator get when they start: of
@@ -70,7 +72,7 @@ public record LocalConfig(
         }
         reader.check();
         return new LocalConfig(
-                home, seed, rate, host, port, !isSet(env, KAFKA_BOOTSTRAP_SERVERS), !isSet(env, PREFECT_API_URL));
+                home, seed, rate, host, port, !isSet(env, KAFKA_BOOTSTRAP_SERVERS), !externalPrefect(env));
     }
 
     /**
@@ -95,10 +97,15 @@ public record LocalConfig(
         if (!isSet(env, KAFKA_BOOTSTRAP_SERVERS)) {
             merged.put(KAFKA_BOOTSTRAP_SERVERS, PLACEHOLDER_BOOTSTRAP);
         }
-        if (!isSet(env, PREFECT_API_URL)) {
+        if (!externalPrefect(env)) {
             merged.put(PREFECT_API_URL, PLACEHOLDER_API_URL);
         }
         return merged;
+    }
+
+    /** A real Prefect: one source ({@code PREFECT_API_URL}) or several ({@code FLOWPULSE_SOURCES}, read by ingest). */
+    static boolean externalPrefect(Map<String, String> env) {
+        return isSet(env, PREFECT_API_URL) || isSet(env, FLOWPULSE_SOURCES);
     }
 
     static boolean isSet(Map<String, String> env, String name) {

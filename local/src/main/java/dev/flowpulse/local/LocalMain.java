@@ -61,7 +61,9 @@ public final class LocalMain {
                         http.baseUri(),
                         pipelineEnv.get(LocalConfig.KAFKA_BOOTSTRAP_SERVERS),
                         local.embeddedBroker(),
-                        pipelineEnv.get(LocalConfig.PREFECT_API_URL),
+                        pipelineEnv.getOrDefault(
+                                LocalConfig.PREFECT_API_URL,
+                                "sources " + pipelineEnv.get(LocalConfig.FLOWPULSE_SOURCES)),
                         local.simulatedPrefect(),
                         Path.of(pipelineEnv.get("FLOWPULSE_STATE_DIR"))
                                 .toAbsolutePath()

@@ -2,7 +2,7 @@ package dev.flowpulse.local;
 
 import dev.flowpulse.contract.EnvReader;
 import dev.flowpulse.contract.Topics;
-import dev.flowpulse.ingest.IngestConfig;
+import dev.flowpulse.ingest.IngestSources;
 import dev.flowpulse.runtime.ConfigCheck;
 import dev.flowpulse.runtime.TopicSettings;
 import dev.flowpulse.sink.SinkConfig;
@@ -24,7 +24,7 @@ public record PipelineConfig(
         Properties admin,
         SinkConfig sink,
         StreamsServiceConfig streams,
-        IngestConfig ingest) {
+        IngestSources ingest) {
 
     /** Reads all three in one pass; one {@link dev.flowpulse.contract.ConfigException} names every problem of every service. */
     public static PipelineConfig fromEnv(Map<String, String> env) {
@@ -38,7 +38,7 @@ public record PipelineConfig(
         TopicSettings topicSettings = check.read(() -> TopicSettings.fromEnv(env));
         SinkConfig sink = check.read(() -> SinkConfig.fromEnv(env));
         StreamsServiceConfig streams = check.read(() -> StreamsServiceConfig.fromEnv(env));
-        IngestConfig ingest = check.read(() -> IngestConfig.fromEnv(env));
+        IngestSources ingest = check.read(() -> IngestSources.fromEnv(env));
         check.check();
         return new PipelineConfig(topics, topicSettings, EnvReader.kafkaProperties(env), sink, streams, ingest);
     }

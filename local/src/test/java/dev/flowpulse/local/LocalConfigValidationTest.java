@@ -88,6 +88,27 @@ class LocalConfigValidationTest {
     }
 
     @Test
+    void shouldTakeSeveralPrefectSourcesInsteadOfTheSimulator() {
+        List<Service> services = LocalMain.services(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
+                "FLOWPULSE_SOURCES", "prod,staging",
+                "FLOWPULSE_SOURCE_PROD_PREFECT_API_URL", "https://prefect-prod.example/api",
+                "FLOWPULSE_SOURCE_STAGING_PREFECT_API_URL", "https://prefect-staging.example/api"));
+
+        assertThat(services).extracting(Service::name).containsExactly("pipeline", "http", "banner");
+    }
+
+    @Test
+    void shouldReportAPerSourceProblemNamingItsVariable() {
+        assertThatThrownBy(() -> LocalMain.services(Map.of(
+                        "KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
+                        "FLOWPULSE_SOURCES", "prod",
+                        "FLOWPULSE_SOURCE_PROD_PREFECT_API_URL", "ftp://prefect")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("FLOWPULSE_SOURCE_PROD_PREFECT_API_URL must be an absolute http://");
+    }
+
+    @Test
     void shouldPrintTheAddressesButNeverPrefectCredentials() {
         String banner = StartupBanner.text(
                 new StartupBanner.Facts(

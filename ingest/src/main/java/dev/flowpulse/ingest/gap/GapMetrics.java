@@ -1,5 +1,6 @@
 package dev.flowpulse.ingest.gap;
 
+import dev.flowpulse.ingest.Counters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,17 +57,22 @@ public final class GapMetrics {
     }
 
     private Counter fills(String reason, String outcome) {
-        return Counter.builder("flowpulse.ingest.gap.fills")
-                .description("Spans read from /events/filter to recover events, by reason and outcome")
-                .tag("reason", reason)
-                .tag("outcome", outcome)
-                .register(registry);
+        return Counters.of(
+                registry,
+                "flowpulse.ingest.gap.fills",
+                "Spans read from /events/filter to recover events, by reason and outcome",
+                "reason",
+                reason,
+                "outcome",
+                outcome);
     }
 
     private Counter events(String reason) {
-        return Counter.builder("flowpulse.ingest.gap.fill.events")
-                .description("Events recovered from /events/filter that the websocket had not delivered, by reason")
-                .tag("reason", reason)
-                .register(registry);
+        return Counters.of(
+                registry,
+                "flowpulse.ingest.gap.fill.events",
+                "Events recovered from /events/filter that the websocket had not delivered, by reason",
+                "reason",
+                reason);
     }
 }

@@ -2,6 +2,7 @@ package dev.flowpulse.ingest.gap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.contract.FlowRunEventParser;
+import dev.flowpulse.ingest.Daemons;
 import dev.flowpulse.ingest.resume.ResumeTracker;
 import dev.flowpulse.ingest.websocket.SubscriptionListener;
 import java.time.Clock;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -81,11 +81,7 @@ public final class RecoveryCoordinator implements SubscriptionListener, AutoClos
         this.metrics = metrics;
         this.settings = settings;
         this.clock = clock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ingest-recovery");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Daemons.scheduler("ingest-recovery");
         // The re-read walks from where ingest started, one page per interval, skipping ahead past rereadMaxLag.
         this.rereadFrom = since;
     }

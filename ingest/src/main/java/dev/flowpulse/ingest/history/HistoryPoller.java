@@ -3,6 +3,8 @@ package dev.flowpulse.ingest.history;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.contract.Json;
+import dev.flowpulse.ingest.Counters;
+import dev.flowpulse.ingest.Daemons;
 import dev.flowpulse.ingest.rest.PrefectApiException;
 import dev.flowpulse.ingest.rest.PrefectRestClient;
 import dev.flowpulse.ingest.resume.ResumePointStore;
@@ -20,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Meters: {@code flowpulse_ingest_history_polls_total{outcome}}, {@code
  * flowpulse_ingest_history_poll_duration_seconds}, {@code
  * flowpulse_ingest_history_records_total{kind=upsert|tombstone}}. Lifecycle: {@link #start()},
- * {@link #close()}; one {@code ingest-history} thread.
+ * {@link #close()}; one {@code ingest-history-<workspace>} thread.
  */
 public final class HistoryPoller implements AutoCloseable {
 
@@ -89,11 +90,7 @@ public final class HistoryPoller implements AutoCloseable {
         polls("failure");
         records("upsert");
         records("tombstone");
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ingest-history");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Daemons.scheduler("ingest-history-" + workspace);
     }
 
     public void start() {
@@ -236,18 +233,17 @@ public final class HistoryPoller implements AutoCloseable {
     }
 
     private Counter polls(String outcome) {
-        return Counter.builder("flowpulse.ingest.history.polls")
-                .description("/flow_runs/history polls by outcome")
-                .tag("outcome", outcome)
-                .register(registry);
+        return Counters.of(
+                registry, "flowpulse.ingest.history.polls", "/flow_runs/history polls by outcome", "outcome", outcome);
     }
 
     private Counter records(String kind) {
-        return Counter.builder("flowpulse.ingest.history.records")
-                .description(
-                        "Records written to the flow-run history topic: upserts of changed cells, tombstones of vanished ones")
-                .tag("kind", kind)
-                .register(registry);
+        return Counters.of(
+                registry,
+                "flowpulse.ingest.history.records",
+                "Records written to the flow-run history topic: upserts of changed cells, tombstones of vanished ones",
+                "kind",
+                kind);
     }
 
     @Override

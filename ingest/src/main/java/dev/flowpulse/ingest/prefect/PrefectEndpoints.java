@@ -27,8 +27,8 @@ public record PrefectEndpoints(URI apiUrl, Secret apiKey, Secret authString) {
     }
 
     public static PrefectEndpoints of(IngestConfig config) {
-        // user:pass@ in the URL is never used: it would be logged, shown on /health and sent around.
-        return new PrefectEndpoints(config.apiUrlWithoutCredentials(), config.apiKey(), config.authString());
+        // IngestConfig refuses a user:pass@ in the URL, so it can be logged and shown on /health.
+        return new PrefectEndpoints(config.apiUrl(), config.apiKey(), config.authString());
     }
 
     /** {@code http→ws}, {@code https→wss}, trailing {@code /} stripped, then {@code /events/out}. */

@@ -98,6 +98,14 @@ public final class RawEventPublisher implements AutoCloseable {
         return props;
     }
 
+    /**
+     * A publisher of another workspace on the same producer (one idempotent producer serves every
+     * source of the process); its observer is its own. Close only the original.
+     */
+    public RawEventPublisher forWorkspace(String otherWorkspace) {
+        return new RawEventPublisher(producer, topics, otherWorkspace, maxValueBytes);
+    }
+
     /** Every raw event's outcome goes to {@code observer} from now on (the resume tracker). */
     public void observe(PublishObserver observer) {
         this.observer = Objects.requireNonNull(observer, "observer");

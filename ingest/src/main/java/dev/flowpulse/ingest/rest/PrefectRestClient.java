@@ -3,10 +3,10 @@ package dev.flowpulse.ingest.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowpulse.contract.Json;
+import dev.flowpulse.ingest.Counters;
 import dev.flowpulse.ingest.prefect.PrefectEndpoints;
 import dev.flowpulse.ingest.prefect.ServerMessage;
-import dev.flowpulse.ingest.websocket.Backoff;
-import io.micrometer.core.instrument.Counter;
+import dev.flowpulse.runtime.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
@@ -240,11 +240,14 @@ public final class PrefectRestClient {
     }
 
     private void count(String endpoint, String status) {
-        Counter.builder("flowpulse.ingest.prefect.requests")
-                .description("Prefect REST requests by endpoint and HTTP status (timeout, io_error: no answer)")
-                .tag("endpoint", endpoint)
-                .tag("status", status)
-                .register(registry)
+        Counters.of(
+                        registry,
+                        "flowpulse.ingest.prefect.requests",
+                        "Prefect REST requests by endpoint and HTTP status (timeout, io_error: no answer)",
+                        "endpoint",
+                        endpoint,
+                        "status",
+                        status)
                 .increment();
     }
 

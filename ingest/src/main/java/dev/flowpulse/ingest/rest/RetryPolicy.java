@@ -1,6 +1,6 @@
 package dev.flowpulse.ingest.rest;
 
-import dev.flowpulse.ingest.websocket.Backoff;
+import dev.flowpulse.runtime.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -6,6 +6,7 @@ import dev.flowpulse.ingest.prefect.SubscriptionFilter;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -41,6 +42,9 @@ final class Connection implements WebSocket.Listener {
     private volatile long lastInboundNanos = System.nanoTime();
     private volatile boolean authenticated;
     private volatile boolean subscribed;
+    private volatile long subscribedNanos;
+    /** An event arrived after the filter: the server accepted the subscription. */
+    private volatile boolean delivered;
     /** The auth message's send: the JDK allows one pending text send, so the filter waits for it. */
     private final CompletableFuture<WebSocket> authSent = new CompletableFuture<>();
 
@@ -59,7 +63,18 @@ final class Connection implements WebSocket.Listener {
 
     /** Set by the subscriber under its lock, so the subscribed/disconnected bookkeeping cannot interleave. */
     void markSubscribed() {
+        subscribedNanos = System.nanoTime();
         subscribed = true;
+    }
+
+    /**
+     * Whether the server accepted the subscription. Prefect sends no acknowledgement of the filter;
+     * it validates the filter as soon as it arrives and closes with 1002 when it rejects it
+     * ({@code stream_workspace_events_out}), so acceptance shows as an event after the filter, or
+     * the connection still open {@code stable} after the filter went out.
+     */
+    boolean wasAccepted(Duration stable) {
+        return subscribed && (delivered || System.nanoTime() - subscribedNanos >= stable.toNanos());
     }
 
     boolean wasSubscribed() {
@@ -238,7 +253,7 @@ final class Connection implements WebSocket.Listener {
 
     @Override
     public void onError(WebSocket ws, Throwable error) {
-        end(ConnectionEnd.error(ConnectionEnd.describe(error)));
+        end(ConnectionEnd.socketError(error));
     }
 
     private void touch() {
@@ -254,6 +269,9 @@ final class Connection implements WebSocket.Listener {
         try {
             ServerMessage message = ServerMessage.parse(frame);
             if (authenticated) {
+                if (message instanceof ServerMessage.Event) {
+                    delivered = true;
+                }
                 // Even if the connection has just ended: the frame arrived whole, publishing it loses nothing.
                 owner.handler().handle(message, frame);
             } else if (!ended.isDone()) {

@@ -1,9 +1,11 @@
 package dev.flowpulse.ingest.websocket;
 
+import dev.flowpulse.ingest.Daemons;
 import dev.flowpulse.ingest.IngestConfig;
 import dev.flowpulse.ingest.IngestMetrics;
 import dev.flowpulse.ingest.prefect.PrefectEndpoints;
 import dev.flowpulse.ingest.publish.RawEventPublisher;
+import dev.flowpulse.runtime.Backoff;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -14,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -29,11 +30,12 @@ import org.slf4j.LoggerFactory;
  * from the {@link EventCursor}, then stream. A live feed never ends on purpose, so any close
  * (even 1000), error, ping timeout or failed Kafka send leads to a reconnect after a
  * {@link Backoff} wait (the maximum after an authentication failure, which is logged without the
- * credential). Messages are read one at a time: the next is requested only after the previous one
+ * credential). The backoff starts over only once a connection was accepted: an event arrived after
+ * the filter, or it stayed open a ping interval after it (Prefect acknowledges no filter). Messages are read one at a time: the next is requested only after the previous one
  * was handed to the producer, so Kafka's pace is the reader's pace.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once (idempotent). Threads: one reconnect
- * loop ({@code ingest-websocket}, also sends pings), one frame thread ({@code ingest-frames}), and
+ * loop ({@code ingest-websocket-<workspace>}, also sends pings), one frame thread ({@code ingest-frames-<workspace>}), and
  * the JDK HttpClient's own. Public methods are thread safe.
  */
 public final class EventSubscriber implements AutoCloseable {
@@ -107,8 +109,8 @@ public final class EventSubscriber implements AutoCloseable {
         this.handler = new EventFrameHandler(publisher, recentIds, cursor, metrics, this::resubscribe);
         this.handler.onDelivered(listener::delivered);
         this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
-        this.frames = Executors.newSingleThreadExecutor(daemon("ingest-frames"));
-        this.loop = daemon("ingest-websocket").newThread(this::reconnectLoop);
+        this.frames = Executors.newSingleThreadExecutor(Daemons.named("ingest-frames-" + config.workspace()));
+        this.loop = Daemons.named("ingest-websocket-" + config.workspace()).newThread(this::reconnectLoop);
         this.disconnectedSince = clock.instant();
     }
 
@@ -135,6 +137,11 @@ public final class EventSubscriber implements AutoCloseable {
     /** When the last subscription ended (or the subscriber was created); empty while subscribed. */
     public Optional<Instant> disconnectedSince() {
         return subscribed ? Optional.empty() : Optional.ofNullable(disconnectedSince);
+    }
+
+    /** Consecutive connections that ended before the server was seen to accept them (the backoff's count). */
+    int consecutiveFailures() {
+        return backoff.failures();
     }
 
     /** Where the next subscription would resume. */
@@ -167,8 +174,9 @@ public final class EventSubscriber implements AutoCloseable {
                 break;
             }
             countConnectOutcome(connection, end);
-            if (connection.wasSubscribed()) {
-                backoff.reset();
+            metrics.reconnect(end.cause(), end.codeLabel());
+            if (connection.wasAccepted(pingInterval)) {
+                backoff.reset(); // not on the filter's write: a server rejecting it must not cause a tight loop
             }
             Duration wait = end.authenticationFailed() ? reconnectMax : backoff.next();
             logEnd(end, wait);
@@ -308,13 +316,5 @@ public final class EventSubscriber implements AutoCloseable {
         }
         frames.shutdownNow();
         log.info("Stopped subscribing to Prefect events");
-    }
-
-    static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

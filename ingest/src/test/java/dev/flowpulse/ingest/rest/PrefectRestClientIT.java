@@ -109,6 +109,41 @@ class PrefectRestClientIT {
     }
 
     @Test
+    void shouldTimeOutASlowServerAndRetryUntilItAnswersInTime() throws Exception {
+        RestSettings shortTimeout = new RestSettings(
+                Duration.ofMillis(300),
+                50,
+                Duration.ofMillis(20),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(60));
+        PrefectRestClient client = new PrefectRestClient(
+                new PrefectEndpoints(simulator.apiUrl(), null, Secret.ofNullable(AUTH_STRING)),
+                shortTimeout,
+                registry,
+                Clock.systemUTC(),
+                RandomGenerator.getDefault());
+        simulator.faults().delayResponses(Duration.ofSeconds(3));
+
+        var call = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.post(PrefectRestClient.FLOW_RUNS_HISTORY, "/flow_runs/history", historyRequest());
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(requests(PrefectRestClient.FLOW_RUNS_HISTORY, "timeout"))
+                        .isGreaterThanOrEqualTo(1));
+        simulator.faults().delayResponses(Duration.ZERO);
+
+        assertThat(call.get(60, java.util.concurrent.TimeUnit.SECONDS).isArray())
+                .isTrue();
+        assertThat(requests(PrefectRestClient.FLOW_RUNS_HISTORY, "200")).isEqualTo(1);
+    }
+
+    @Test
     void shouldGiveUpAfterBoundedAttempts() {
         simulator.failNextRequests(50, 503, null);
         PrefectRestClient client = client(AUTH_STRING);

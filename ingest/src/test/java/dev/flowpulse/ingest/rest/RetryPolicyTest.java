@@ -2,7 +2,7 @@ package dev.flowpulse.ingest.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flowpulse.ingest.websocket.Backoff;
+import dev.flowpulse.runtime.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;

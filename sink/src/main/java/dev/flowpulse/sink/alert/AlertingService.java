@@ -1,5 +1,6 @@
 package dev.flowpulse.sink.alert;
 
+import dev.flowpulse.runtime.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
