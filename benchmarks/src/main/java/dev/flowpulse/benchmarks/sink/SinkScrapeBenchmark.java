@@ -196,7 +196,7 @@ public final class SinkScrapeBenchmark {
                 String flow = "flow-" + (d / 2);
                 String deployment = "deployment-" + d;
                 String pool = "pool-" + (d % 12);
-                SeriesLabels labels = new SeriesLabels(flow, deployment, pool);
+                SeriesLabels labels = new SeriesLabels(WORKSPACE, flow, deployment, pool);
                 for (int s = 0; s < STATES.length; s++) {
                     StateSeries key = new StateSeries(labels, STATES[s], STATE_NAMES[s]);
                     send(producer, topics.stateTotals(), key, new StateTotal(key, 10L + d % 97 + s));
@@ -222,7 +222,7 @@ public final class SinkScrapeBenchmark {
                     WindowKey key = new WindowKey(
                             WORKSPACE,
                             WindowKey.DEPLOYMENT,
-                            Map.of("flow", flow, "deployment", deployment),
+                            Map.of("flow", flow, "deployment", deployment, "work_pool", pool),
                             start,
                             start.plus(size),
                             size.toSeconds(),

@@ -56,7 +56,7 @@ class AlertNotifierTest {
     }
 
     /** Full jitter drawn at the middle of its range: the wait is half its ceiling. */
-    private static final java.util.random.RandomGenerator MIDDLE = new java.util.random.RandomGenerator() {
+    static final java.util.random.RandomGenerator MIDDLE_JITTER = new java.util.random.RandomGenerator() {
         @Override
         public long nextLong() {
             return 0;
@@ -71,7 +71,7 @@ class AlertNotifierTest {
     AlertNotifier notifier() {
         AlertMetrics metrics = new AlertMetrics(registry, List.of(AM1, AM2), List.of("DeploymentFailureRatioHigh"));
         // jitter fixed at the middle -> the backoff waits exactly half of min(max, initial * 2^(n-1))
-        Backoff backoff = new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(60), MIDDLE);
+        Backoff backoff = new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(60), MIDDLE_JITTER);
         return new AlertNotifier(List.of(AM1, AM2), pusher, store, Duration.ofMinutes(1), backoff, metrics, clock);
     }
 

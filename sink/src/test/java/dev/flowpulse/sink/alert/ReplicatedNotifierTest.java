@@ -5,6 +5,7 @@ import static dev.flowpulse.sink.alert.AlertNotifierTest.RATIO;
 import static dev.flowpulse.sink.alert.AlertNotifierTest.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowpulse.runtime.Backoff;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ class ReplicatedNotifierTest {
     AlertNotifier replica(AlertNotifierTest.FakePusher pusher) {
         AlertMetrics metrics =
                 new AlertMetrics(new SimpleMeterRegistry(), List.of(AM1), List.of("DeploymentFailureRatioHigh"));
-        Backoff backoff = new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(60), () -> 0.0);
+        Backoff backoff = new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(60), AlertNotifierTest.MIDDLE_JITTER);
         return new AlertNotifier(List.of(AM1), pusher, log.store(), Duration.ofMinutes(1), backoff, metrics, clock);
     }
 
