@@ -5,6 +5,7 @@
 #   ./run-benchmarks.sh                      # 1,000,000 events, 3 runs of each app (medians)
 #   EVENTS=20000 RUNS=1 ./run-benchmarks.sh  # a quick check
 #   PROFILE=1 ./run-benchmarks.sh            # + JFR profile of the first flowpulse run: benchmarks/target/flowpulse.jfr
+#   FRESHNESS_SECONDS=0 ./run-benchmarks.sh  # without the freshness run (1,000 events/s for 60 s, p50/p99)
 #
 # Writes benchmarks/RESULTS.md; the last line printed is
 #   topology: flowpulse=<N> events/s bare=<M> events/s ratio=<R>
@@ -22,7 +23,7 @@ echo "Building the benchmark module..." >&2
 mvn -B -ntp -q -DskipTests package -pl benchmarks -am >&2
 
 command="./run-benchmarks.sh"
-for var in PROFILE APPS SEED RUNS EVENTS; do
+for var in PROFILE APPS SEED FRESHNESS_RATE FRESHNESS_SECONDS RUNS EVENTS; do
   if [ -n "${!var:-}" ]; then command="$var=${!var} $command"; fi
 done
 GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
