@@ -44,7 +44,7 @@ public final class FreshnessRun {
     static final String LIVE_TOPIC = "flowpulse.prefect-events.live";
     static final Duration WARM_UP = Duration.ofSeconds(15);
     /** After the last send, how long to wait for the outputs of the last terminal events. */
-    static final Duration DRAIN = Duration.ofSeconds(10);
+    static final Duration DRAIN = Duration.ofSeconds(60);
 
     private static final Logger log = LoggerFactory.getLogger(FreshnessRun.class);
 

@@ -96,7 +96,9 @@ public final class FlowRunTopology implements Supplier<Topology> {
     private static final Serde<FlowRunTransition> TRANSITION = JsonSerde.of(FlowRunTransition.class);
     private static final Serde<FinishedFlowRun> FINISHED_RUN = JsonSerde.of(FinishedFlowRun.class);
     // Internal records (stores, changelogs, repartitions) are compact binary; outputs stay JSON.
-    private static final Serde<FlowRunTransition> INTERNAL_TRANSITION = InternalSerdes.TRANSITION;
+    /** Value of the state-totals repartition: not null (aggregations skip null values), never read. */
+    private static final byte[] NO_VALUE = new byte[0];
+
     private static final Serde<FinishedFlowRun> INTERNAL_FINISHED_RUN = InternalSerdes.FINISHED_RUN;
     private static final Serde<StateSeries> STATE_SERIES = JsonSerde.of(StateSeries.class);
     private static final Serde<FinishedSeries> FINISHED_SERIES = JsonSerde.of(FinishedSeries.class);
@@ -192,10 +194,10 @@ public final class FlowRunTopology implements Supplier<Topology> {
 
     /** Cumulative distinct state entries per series: prefect_flow_run_states_total. */
     private void countStateEntries(KStream<String, FlowRunTransition> transitions) {
+        // count() reads only the key: an empty value crosses the repartition, not the whole event.
         transitions
-                .groupBy(
-                        (runId, t) -> stateSeries(t),
-                        Grouped.with(STATE_TOTALS_REPARTITION, STATE_SERIES, INTERNAL_TRANSITION))
+                .map((runId, t) -> KeyValue.pair(stateSeries(t), NO_VALUE), Named.as("state-series"))
+                .groupByKey(Grouped.with(STATE_TOTALS_REPARTITION, STATE_SERIES, Serdes.ByteArray()))
                 .count(
                         Named.as("count-state-entries"),
                         Materialized.<StateSeries, Long, KeyValueStore<Bytes, byte[]>>as(STATE_TOTALS_STORE)

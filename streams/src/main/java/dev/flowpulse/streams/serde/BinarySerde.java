@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -206,9 +207,10 @@ public final class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializ
         return map;
     }
 
+    /** Store values only (never keys): entries in the map's own order, no sorting copy. */
     static void writeCounts(DataOutputStream out, Map<String, Long> counts) throws IOException {
         out.writeInt(counts.size());
-        for (Map.Entry<String, Long> e : new TreeMap<>(counts).entrySet()) {
+        for (Map.Entry<String, Long> e : counts.entrySet()) {
             writeString(out, e.getKey());
             out.writeLong(e.getValue());
         }
@@ -216,7 +218,7 @@ public final class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializ
 
     static Map<String, Long> readCounts(DataInputStream in) throws IOException {
         int size = in.readInt();
-        Map<String, Long> counts = new TreeMap<>();
+        Map<String, Long> counts = new HashMap<>(size * 2);
         for (int i = 0; i < size; i++) {
             counts.put(readString(in), in.readLong());
         }

@@ -18,7 +18,6 @@ import static dev.flowpulse.streams.serde.BinarySerde.writeType;
 import dev.flowpulse.contract.DurationHistogram;
 import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FlowRunEvent;
-import dev.flowpulse.contract.FlowRunTransition;
 import dev.flowpulse.contract.ResourceRef;
 import dev.flowpulse.contract.WindowStats;
 import dev.flowpulse.streams.run.RunHistory;
@@ -34,7 +33,8 @@ import java.util.List;
 
 /**
  * The binary formats of the topology's internal records: the per-run store ({@link RunHistory}),
- * the window store ({@link WindowStats}) and the records of the repartition topics. Each format
+ * the window store ({@link WindowStats}) and the records of the window and finished-totals
+ * repartition topics. Each format
  * starts with its version byte (1); changing a format means a new version and a new application
  * id (streams/README.md, "Upgrading"). Output topics are JSON and do not use these.
  *
@@ -50,8 +50,6 @@ public final class InternalSerdes {
             BinarySerde.of(WindowGroup.class, 1, InternalSerdes::writeGroup, InternalSerdes::readGroup);
     public static final BinarySerde<WindowContribution> WINDOW_CONTRIBUTION = BinarySerde.of(
             WindowContribution.class, 1, InternalSerdes::writeContribution, InternalSerdes::readContribution);
-    public static final BinarySerde<FlowRunTransition> TRANSITION =
-            BinarySerde.of(FlowRunTransition.class, 1, InternalSerdes::writeTransition, InternalSerdes::readTransition);
     public static final BinarySerde<FinishedFlowRun> FINISHED_RUN =
             BinarySerde.of(FinishedFlowRun.class, 1, InternalSerdes::writeFinish, InternalSerdes::readFinish);
 
@@ -150,16 +148,6 @@ public final class InternalSerdes {
                 readRef(in),
                 readRef(in),
                 readStrings(in));
-    }
-
-    static void writeTransition(DataOutputStream out, FlowRunTransition t) throws IOException {
-        writeEvent(out, t.event());
-        out.writeDouble(t.totalRunTimeSeconds());
-        out.writeBoolean(t.finishesRun());
-    }
-
-    static FlowRunTransition readTransition(DataInputStream in) throws IOException {
-        return new FlowRunTransition(readEvent(in), in.readDouble(), in.readBoolean());
     }
 
     static void writeFinish(DataOutputStream out, FinishedFlowRun f) throws IOException {

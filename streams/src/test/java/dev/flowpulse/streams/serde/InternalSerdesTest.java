@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FlowRunEvent;
-import dev.flowpulse.contract.FlowRunTransition;
 import dev.flowpulse.contract.StateType;
 import dev.flowpulse.contract.WindowStats;
 import dev.flowpulse.streams.TopologySettings;
@@ -29,7 +28,7 @@ class InternalSerdesTest {
     private static final TopologySettings RULES = TopologySettings.defaults();
 
     @Test
-    void shouldRoundTripTransitionsAndFinishesOfARetriedRun() {
+    void shouldRoundTripTheHistoryAndFinishOfARetriedRun() {
         RunHistory history = RunHistory.empty();
         List<FinishedFlowRun> finishes = new java.util.ArrayList<>();
         for (var event : retriedRun(BRAVE_OTTER, 700, Instant.parse("2026-05-04T14:00:00.654321Z"))) {
@@ -37,8 +36,7 @@ class InternalSerdesTest {
             var step = history.accept(e, e.occurred().toEpochMilli(), RULES).orElseThrow();
             history = step.history();
             finishes.addAll(step.finishes());
-            FlowRunTransition t = step.transition();
-            assertThat(roundTrip(InternalSerdes.TRANSITION, t)).isEqualTo(t);
+            assertThat(roundTrip(InternalSerdes.RUN_HISTORY, history)).isEqualTo(history);
         }
 
         assertThat(finishes).singleElement().satisfies(f -> {
