@@ -6,6 +6,7 @@
 #   EVENTS=20000 RUNS=1 ./run-benchmarks.sh  # a quick check
 #   PROFILE=1 ./run-benchmarks.sh            # + JFR profile of the first flowpulse run: benchmarks/target/flowpulse.jfr
 #   BENCH=sink ./run-benchmarks.sh           # only the sink scrape benchmark (BENCH=topology: only the topology; default all)
+#   FRESHNESS_SECONDS=0 ./run-benchmarks.sh  # without the freshness run (1,000 events/s for 60 s, p50/p99)
 #
 # Writes benchmarks/RESULTS.md (the sink scrape section between its markers first, with BENCH=all|sink);
 # the last line printed is
@@ -24,7 +25,7 @@ echo "Building the benchmark module..." >&2
 mvn -B -ntp -q -DskipTests package -pl benchmarks -am >&2
 
 command="./run-benchmarks.sh"
-for var in PROFILE APPS SEED RUNS EVENTS SERIES SCRAPES; do
+for var in PROFILE APPS SEED FRESHNESS_RATE FRESHNESS_SECONDS RUNS EVENTS SERIES SCRAPES; do
   if [ -n "${!var:-}" ]; then command="$var=${!var} $command"; fi
 done
 GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)

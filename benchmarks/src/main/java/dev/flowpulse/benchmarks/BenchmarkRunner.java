@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>Environment: {@code EVENTS} (1,000,000), {@code RUNS} (3), {@code SEED} (7), {@code APPS} ({@code bare,flowpulse}: which apps, in which order; with only one,
  * the report goes to {@code benchmarks/target/bench/RESULTS.md}),
  * {@code PROFILE=1} (the first flowpulse run records a JFR profile to
- * {@code benchmarks/target/flowpulse.jfr}), {@code LOAD_NOTE} (a sentence on other load, for the
+ * {@code benchmarks/target/flowpulse.jfr}), {@code FRESHNESS_SECONDS} (60; 0: no freshness run) and
+ * {@code FRESHNESS_RATE} (1000 events/s) for the {@link FreshnessRun} after the throughput runs,
+ * {@code LOAD_NOTE} (a sentence on other load, for the
  * report). Usage: {@code BenchmarkRunner <module-dir> <command-line>}.
  */
 public final class BenchmarkRunner {
@@ -38,6 +40,8 @@ public final class BenchmarkRunner {
         long seed = Long.parseLong(env.getOrDefault("SEED", "7"));
         boolean profile = "1".equals(env.get("PROFILE"));
         List<String> apps = List.of(env.getOrDefault("APPS", "bare,flowpulse").split(","));
+        long freshnessSeconds = Long.parseLong(env.getOrDefault("FRESHNESS_SECONDS", "60"));
+        double rate = Double.parseDouble(env.getOrDefault("FRESHNESS_RATE", "1000"));
         String startLoad = ResultsReport.loadAverage();
         Path target = moduleDir.resolve("target");
         Path workDir = target.resolve("bench");
@@ -48,7 +52,8 @@ public final class BenchmarkRunner {
         Path bootstrapFile = workDir.resolve("bootstrap");
         Process broker = jvm.start(
                 "broker",
-                List.of("-Xmx512m", "-XX:+UseG1GC"),
+                // The ReplicaManager's rejected-append ERRORs (KAFKA-18202) are counted per run, so on here.
+                List.of("-Xmx512m", "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.log.kafka.server.ReplicaManager=error"),
                 BrokerProcess.class,
                 workDir.resolve("broker").toString(),
                 bootstrapFile.toString());
@@ -87,6 +92,7 @@ public final class BenchmarkRunner {
                             + target.resolve("flowpulse.jfr"));
                 }
                 Path resultFile = workDir.resolve(label + ".properties");
+                long rejectedBefore = rejectedAppends(jvm.log("broker"));
                 Process run = jvm.start(
                         label,
                         options,
@@ -101,20 +107,50 @@ public final class BenchmarkRunner {
                 Properties result = ResultFile.read(resultFile);
                 result.put("run", Integer.toString(i));
                 result.put("profiled", Boolean.toString(profiled));
+                result.put("rejectedAppends", Long.toString(rejectedAppends(jvm.log("broker")) - rejectedBefore));
                 results.add(result);
                 log.info("{}: {} events/s", label, result.get("eventsPerSecond"));
                 deleteRecursively(workDir.resolve("state-" + label));
             }
         }
+        Properties freshness = null;
+        if (freshnessSeconds > 0 && apps.contains("flowpulse")) {
+            Path resultFile = workDir.resolve("freshness.properties");
+            List<String> options = new ArrayList<>(MEASURED_JVM);
+            options.add("-Xlog:gc:file=" + workDir.resolve("freshness-gc.log"));
+            Process run = jvm.start(
+                    "freshness",
+                    options,
+                    FreshnessRun.class,
+                    bootstrap,
+                    "freshness",
+                    workDir.toString(),
+                    resultFile.toString(),
+                    Double.toString(rate),
+                    Long.toString(freshnessSeconds),
+                    Long.toString(seed));
+            jvm.awaitSuccess("freshness", run);
+            freshness = ResultFile.read(resultFile);
+            log.info(
+                    "freshness at {} events/s: p50 {} ms, p99 {} ms ({} of {} terminal events seen)",
+                    freshness.get("achievedRate"),
+                    freshness.get("p50Ms"),
+                    freshness.get("p99Ms"),
+                    freshness.get("seen"),
+                    freshness.get("terminalEvents"));
+        }
         broker.getOutputStream().close();
         broker.waitFor();
-        ResultsReport report =
-                new ResultsReport(args.length > 1 ? args[1] : "./run-benchmarks.sh", startLoad, corpus, results);
+        ResultsReport report = new ResultsReport(
+                args.length > 1 ? args[1] : "./run-benchmarks.sh", startLoad, corpus, results, freshness);
         // Only a comparison of both apps is a result; anything else stays in target/.
         Path resultsFile = apps.containsAll(List.of("bare", "flowpulse"))
                 ? moduleDir.resolve("RESULTS.md")
                 : workDir.resolve("RESULTS.md");
-        Files.writeString(resultsFile, report.markdown(env.getOrDefault("LOAD_NOTE", "")));
+        String previous = Files.exists(resultsFile) ? Files.readString(resultsFile) : null;
+        Files.writeString(
+                resultsFile,
+                ResultsReport.keepingOtherSections(report.markdown(env.getOrDefault("LOAD_NOTE", "")), previous));
         log.info("Wrote {}", resultsFile);
         System.out.println(report.summaryLine());
     }
@@ -132,6 +168,17 @@ public final class BenchmarkRunner {
             Thread.sleep(100);
         }
         throw new IllegalStateException("Broker not ready within 120 s; see " + jvm.log("broker"));
+    }
+
+    /** The broker's "Error processing append operation" ERRORs so far (OutOfOrderSequenceException & co.). */
+    static long rejectedAppends(Path brokerLog) throws java.io.IOException {
+        if (!Files.exists(brokerLog)) {
+            return 0;
+        }
+        try (var lines = Files.lines(brokerLog, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains("Error processing append operation"))
+                    .count();
+        }
     }
 
     static void deleteRecursively(Path dir) throws java.io.IOException {

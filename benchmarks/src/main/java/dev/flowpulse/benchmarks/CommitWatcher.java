@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches a consumer group through the Admin client until it has committed the end offset of
  * every partition of the input topic ({@code listConsumerGroupOffsets} against {@code listOffsets}
- * latest, read once: the corpus is complete before a run starts). Polls every 50 ms, so a run's
+ * latest, read once: the corpus is complete before a run starts), then of every repartition
+ * topic of the app (the downstream sub-topologies). Polls every 50 ms, so a run's
  * end is known to within about 50 ms. Not thread safe.
  */
 final class CommitWatcher implements AutoCloseable {
@@ -26,6 +27,7 @@ final class CommitWatcher implements AutoCloseable {
     private final Admin admin;
     private final String groupId;
     private final Map<TopicPartition, Long> endOffsets = new HashMap<>();
+    private Map<TopicPartition, Long> repartitionEnds;
 
     CommitWatcher(String bootstrap, String topic, String groupId) throws Exception {
         this.admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "client.id", "benchmark-commit-watcher"));
@@ -67,7 +69,7 @@ final class CommitWatcher implements AutoCloseable {
                 OffsetAndMetadata c = committed.get(e.getKey());
                 return e.getValue() == 0 || (c != null && c.offset() >= e.getValue());
             });
-            if (all) {
+            if (all && internalTopicsCommitted(committed)) {
                 return now;
             }
             long total = endOffsets.keySet().stream()
@@ -86,6 +88,41 @@ final class CommitWatcher implements AutoCloseable {
         }
         throw new IllegalStateException(
                 "No input offset committed for " + stallTimeout + ": " + committedTotal + " of " + endOffsetTotal());
+    }
+
+    /**
+     * Once the raw topic is fully committed, its last transaction has written every repartition
+     * record the run will ever write: the run is done when the group has also consumed the
+     * repartition topics to their end (the downstream sub-topologies caught up). The end offset of
+     * a partition is counted reached at end − 1: its last entry can be a transaction marker, which
+     * a committed position may not have passed yet.
+     */
+    private boolean internalTopicsCommitted(Map<TopicPartition, OffsetAndMetadata> committed) throws Exception {
+        if (repartitionEnds == null) {
+            repartitionEnds = repartitionEndOffsets();
+        }
+        return repartitionEnds.entrySet().stream().allMatch(e -> {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            return e.getValue() == 0 || (c != null && c.offset() >= e.getValue() - 1);
+        });
+    }
+
+    private Map<TopicPartition, Long> repartitionEndOffsets() throws Exception {
+        java.util.Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        java.util.List<String> repartitions = names.stream()
+                .filter(n -> n.startsWith(groupId + "-") && n.endsWith("-repartition"))
+                .toList();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(repartitions)
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .forEach((name, description) -> description
+                        .partitions()
+                        .forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+        log.info("{}: raw topic committed; waiting for {} repartition partitions", groupId, ends.size());
+        return ends;
     }
 
     @Override

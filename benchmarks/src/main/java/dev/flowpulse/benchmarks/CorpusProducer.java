@@ -44,14 +44,7 @@ public final class CorpusProducer {
         String topic = args[1];
         long events = Long.parseLong(args[2]);
         long seed = Long.parseLong(args[3]);
-        Properties admin = new Properties();
-        admin.put("bootstrap.servers", bootstrap);
-        try (Admin client = Admin.create(admin)) {
-            client.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)
-                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
+        createTopic(bootstrap, topic);
         // Runs average about 4.2 events; assuming 3.7 starts early enough that no event is in the future.
         double spanMinutes = events / 3.7 / RUNS_PER_MINUTE;
         Instant start = Instant.now().minusSeconds((long) (spanMinutes * 60)).truncatedTo(ChronoUnit.MINUTES);
@@ -64,17 +57,11 @@ public final class CorpusProducer {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(bootstrap))) {
             for (long i = 0; i < events && failure.get() == null; i++) {
                 EventCorpus.Event e = corpus.next();
-                RecordHeaders headers = new RecordHeaders();
-                headers.add(HeaderNames.SOURCE, SOURCE);
-                headers.add(HeaderNames.WORKSPACE, WORKSPACE);
-                headers.add(HeaderNames.EVENT_ID, e.eventId().getBytes(StandardCharsets.UTF_8));
-                producer.send(
-                        new ProducerRecord<>(topic, null, e.occurredMillis(), e.flowRunId(), e.json(), headers),
-                        (metadata, error) -> {
-                            if (error != null) {
-                                failure.compareAndSet(null, error);
-                            }
-                        });
+                producer.send(record(topic, e), (metadata, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    }
+                });
                 bytes += e.json().length;
                 first = Math.min(first, e.occurredMillis());
                 last = Math.max(last, e.occurredMillis());
@@ -96,7 +83,25 @@ public final class CorpusProducer {
         ResultFile.write(args[4], result);
     }
 
-    private static Properties producerProperties(String bootstrap) {
+    /** The raw-topic record of a corpus event, as ingest writes it. */
+    static ProducerRecord<String, byte[]> record(String topic, EventCorpus.Event e) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(HeaderNames.SOURCE, SOURCE);
+        headers.add(HeaderNames.WORKSPACE, WORKSPACE);
+        headers.add(HeaderNames.EVENT_ID, e.eventId().getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(topic, null, e.occurredMillis(), e.flowRunId(), e.json(), headers);
+    }
+
+    static void createTopic(String bootstrap, String topic) throws Exception {
+        try (Admin client = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            client.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)
+                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static Properties producerProperties(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "benchmark-corpus");

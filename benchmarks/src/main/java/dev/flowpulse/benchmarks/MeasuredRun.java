@@ -97,11 +97,14 @@ public final class MeasuredRun {
     interface RunningApp extends AutoCloseable {
         boolean failed();
 
+        /** Past start-up: tasks assigned and restored. */
+        boolean running();
+
         @Override
         void close();
     }
 
-    private static RunningApp startFlowpulse(String bootstrap, String rawTopic, String applicationId, Path stateDir) {
+    static RunningApp startFlowpulse(String bootstrap, String rawTopic, String applicationId, Path stateDir) {
         Map<String, String> env = new HashMap<>();
         // The caller's FLOWPULSE_* and KAFKA_* settings apply, like for the service; ours win.
         System.getenv().forEach((k, v) -> {
@@ -128,6 +131,13 @@ public final class MeasuredRun {
                         || service.state()
                                 .filter(s -> s == KafkaStreams.State.ERROR)
                                 .isPresent();
+            }
+
+            @Override
+            public boolean running() {
+                return service.state()
+                        .filter(s -> s == KafkaStreams.State.RUNNING)
+                        .isPresent();
             }
 
             @Override
@@ -162,6 +172,11 @@ public final class MeasuredRun {
             public boolean failed() {
                 return streams.state() == KafkaStreams.State.ERROR
                         || streams.state() == KafkaStreams.State.PENDING_ERROR;
+            }
+
+            @Override
+            public boolean running() {
+                return streams.state() == KafkaStreams.State.RUNNING;
             }
 
             @Override

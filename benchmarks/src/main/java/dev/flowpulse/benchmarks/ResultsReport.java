@@ -22,12 +22,36 @@ final class ResultsReport {
     private final Properties corpus;
     private final List<Properties> runs;
     private final String startLoad;
+    private final Properties freshness;
 
-    ResultsReport(String command, String startLoad, Properties corpus, List<Properties> runs) {
+    /** @param freshness the {@link FreshnessRun}'s figures, or null when it did not run */
+    ResultsReport(String command, String startLoad, Properties corpus, List<Properties> runs, Properties freshness) {
         this.command = command;
         this.startLoad = startLoad;
         this.corpus = corpus;
         this.runs = List.copyOf(runs);
+        this.freshness = freshness;
+    }
+
+    /** Another benchmark's section of RESULTS.md, kept verbatim when the file is rewritten. */
+    static final String SINK_SCRAPE_BEGIN = "<!-- sink-scrape:begin -->";
+
+    static final String SINK_SCRAPE_END = "<!-- sink-scrape:end -->";
+
+    /**
+     * The new report followed by the {@code sink-scrape} section of the previous file, verbatim
+     * (written by the sink scrape benchmark, not by this one), when there is one.
+     */
+    static String keepingOtherSections(String report, String previous) {
+        if (previous == null) {
+            return report;
+        }
+        int begin = previous.indexOf(SINK_SCRAPE_BEGIN);
+        int end = previous.indexOf(SINK_SCRAPE_END, Math.max(begin, 0));
+        if (begin < 0 || end < 0) {
+            return report;
+        }
+        return report + "\n" + previous.substring(begin, end + SINK_SCRAPE_END.length()) + "\n";
     }
 
     long median(String kind, String field) {
@@ -116,13 +140,13 @@ final class ResultsReport {
                 produceSeconds,
                 Math.round(events / produceSeconds)));
         md.append("\n## Runs (alternating, each from the earliest offset with a fresh application id)\n\n");
-        md.append(
-                "| run | app | events/s | seconds | start-up s | peak heap MiB | committed heap MiB | peak RSS MiB |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| run | app | events/s | seconds | start-up s | peak heap MiB | committed heap MiB | peak RSS MiB | "
+                + "broker rejected appends |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Properties r : runs) {
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %s%s | %s | %s | %s | %d | %d | %d |\n",
+                    "| %s | %s%s | %s | %s | %s | %d | %d | %d | %s |\n",
                     r.get("run"),
                     r.get("kind"),
                     Boolean.parseBoolean(r.getProperty("profiled")) ? " (JFR on)" : "",
@@ -131,7 +155,8 @@ final class ResultsReport {
                     r.get("startupSeconds"),
                     mib(r, "peakHeapBytes"),
                     mib(r, "committedHeapBytes"),
-                    mib(r, "peakRssBytes")));
+                    mib(r, "peakRssBytes"),
+                    r.getProperty("rejectedAppends", "?")));
         }
         md.append("\n## Medians\n\n| app | events/s | peak heap MiB | peak RSS MiB |\n|---|---:|---:|---:|\n");
         for (String kind : List.of("flowpulse", "bare")) {
@@ -144,11 +169,41 @@ final class ResultsReport {
                     median(kind, "peakRssBytes") >> 20));
         }
         md.append(String.format(Locale.ROOT, "\n**ratio flowpulse / bare: %.2f**\n", ratio()));
-        md.append("\nevents/s = input records / (all input offsets committed − first input record read). Peak "
-                + "heap: the measured JVM's used heap sampled every 100 ms (`MemoryMXBean`, garbage included); "
-                + "RSS: `VmHWM` of the measured JVM (includes RocksDB's native memory). GC logs "
-                + "(`-Xlog:gc`) and each JVM's log are in `benchmarks/target/bench/`.\n");
+        if (freshness != null) {
+            freshnessSection(md);
+        }
+        md.append(
+                "\nevents/s = input records / (all input offsets committed − first input record read). Peak "
+                        + "heap: the measured JVM's used heap sampled every 100 ms (`MemoryMXBean`, garbage included); "
+                        + "RSS: `VmHWM` of the measured JVM (includes RocksDB's native memory). GC logs "
+                        + "(`-Xlog:gc`) and each JVM's log are in `benchmarks/target/bench/`. Broker rejected appends: the "
+                        + "broker's `ReplicaManager` ERRORs \"Error processing append operation\" during the run "
+                        + "(`OutOfOrderSequenceException` of the transactional producer, KAFKA-18202; see streams/README.md).\n");
         return md.toString();
+    }
+
+    private void freshnessSection(StringBuilder md) {
+        md.append("\n## Freshness under live load\n\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "flowpulse alone (fresh JVM, same options), fed at %s events/s (achieved %s) for %s s after a "
+                        + "%d s warm-up; for each terminal event, its send → the first `flowpulse.flow-runs-finished` "
+                        + "record of its run seen by a `read_committed` consumer (same JVM, same clock).\n\n",
+                freshness.get("rate"),
+                freshness.get("achievedRate"),
+                freshness.get("measuredSeconds"),
+                FreshnessRun.WARM_UP.toSeconds()));
+        md.append("| terminal events | seen | p50 ms | p99 ms | max ms |\n|---:|---:|---:|---:|---:|\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %s | %s |\n",
+                freshness.get("terminalEvents"),
+                freshness.get("seen"),
+                freshness.get("p50Ms"),
+                freshness.get("p99Ms"),
+                freshness.get("maxMs")));
+        md.append("\nTarget (issue 7): p99 ≤ 500 ms. A terminal event whose finish waits for a missing state "
+                + "(settle time) would count as unseen, not as slow.\n");
     }
 
     private static long mib(Properties r, String field) {

@@ -17,8 +17,8 @@ import dev.flowpulse.contract.WindowStats;
 import dev.flowpulse.streams.parse.ParseResult;
 import dev.flowpulse.streams.parse.RawEventProcessor;
 import dev.flowpulse.streams.run.FlowRunStateProcessor;
-import dev.flowpulse.streams.run.RunHistory;
 import dev.flowpulse.streams.run.RunOutput;
+import dev.flowpulse.streams.serde.InternalSerdes;
 import dev.flowpulse.streams.window.WindowAggregator;
 import dev.flowpulse.streams.window.WindowContribution;
 import dev.flowpulse.streams.window.WindowGroup;
@@ -95,13 +95,16 @@ public final class FlowRunTopology implements Supplier<Topology> {
     private static final Serde<String> STRING = Serdes.String();
     private static final Serde<FlowRunTransition> TRANSITION = JsonSerde.of(FlowRunTransition.class);
     private static final Serde<FinishedFlowRun> FINISHED_RUN = JsonSerde.of(FinishedFlowRun.class);
+    // Internal records (stores, changelogs, repartitions) are compact binary; outputs stay JSON.
+    /** Value of the state-totals repartition: not null (aggregations skip null values), never read. */
+    private static final byte[] NO_VALUE = new byte[0];
+
+    private static final Serde<FinishedFlowRun> INTERNAL_FINISHED_RUN = InternalSerdes.FINISHED_RUN;
     private static final Serde<StateSeries> STATE_SERIES = JsonSerde.of(StateSeries.class);
     private static final Serde<FinishedSeries> FINISHED_SERIES = JsonSerde.of(FinishedSeries.class);
     private static final Serde<FinishedTotal> FINISHED_TOTAL = JsonSerde.of(FinishedTotal.class);
-    private static final Serde<WindowGroup> WINDOW_GROUP = JsonSerde.of(WindowGroup.class);
     private static final Serde<WindowKey> WINDOW_KEY = JsonSerde.of(WindowKey.class);
     private static final Serde<WindowStats> WINDOW_STATS = JsonSerde.of(WindowStats.class);
-    private static final Serde<WindowContribution> CONTRIBUTION = JsonSerde.of(WindowContribution.class);
 
     private final Topics topics;
     private final TopologySettings settings;
@@ -123,14 +126,18 @@ public final class FlowRunTopology implements Supplier<Topology> {
     @Override
     public Topology get() {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
+        // Record caches on every store: a key written several times between two commits reaches
+        // RocksDB and its changelog once.
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(FLOW_RUN_STATE_STORE), STRING, JsonSerde.of(RunHistory.class)));
+                        Stores.persistentKeyValueStore(FLOW_RUN_STATE_STORE), STRING, InternalSerdes.RUN_HISTORY)
+                .withCachingEnabled());
         // Cached: the event time is rewritten on most records; the changelog sees it once per commit.
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_TIMERS_STORE), STRING, STRING)
                         .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(WINDOW_AGGREGATES_STORE), STRING, WINDOW_STATS));
+                        Stores.persistentKeyValueStore(WINDOW_AGGREGATES_STORE), STRING, InternalSerdes.WINDOW_STATS)
+                .withCachingEnabled());
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_UPDATES_DUE_STORE), STRING, STRING)
                         .withCachingEnabled());
@@ -187,8 +194,10 @@ public final class FlowRunTopology implements Supplier<Topology> {
 
     /** Cumulative distinct state entries per series: prefect_flow_run_states_total. */
     private void countStateEntries(KStream<String, FlowRunTransition> transitions) {
+        // count() reads only the key: an empty value crosses the repartition, not the whole event.
         transitions
-                .groupBy((runId, t) -> stateSeries(t), Grouped.with(STATE_TOTALS_REPARTITION, STATE_SERIES, TRANSITION))
+                .map((runId, t) -> KeyValue.pair(stateSeries(t), NO_VALUE), Named.as("state-series"))
+                .groupByKey(Grouped.with(STATE_TOTALS_REPARTITION, STATE_SERIES, Serdes.ByteArray()))
                 .count(
                         Named.as("count-state-entries"),
                         Materialized.<StateSeries, Long, KeyValueStore<Bytes, byte[]>>as(STATE_TOTALS_STORE)
@@ -206,7 +215,7 @@ public final class FlowRunTopology implements Supplier<Topology> {
     private void aggregateFinishes(KStream<String, FinishedFlowRun> finishes) {
         finishes.groupBy(
                         (runId, run) -> finishedSeries(run),
-                        Grouped.with(FINISHED_TOTALS_REPARTITION, FINISHED_SERIES, FINISHED_RUN))
+                        Grouped.with(FINISHED_TOTALS_REPARTITION, FINISHED_SERIES, INTERNAL_FINISHED_RUN))
                 .aggregate(
                         () -> null,
                         (series, run, total) -> addFinish(series, total, run),
@@ -241,8 +250,8 @@ public final class FlowRunTopology implements Supplier<Topology> {
                         Named.as("window-contributions"));
         Map<String, KStream<String, WindowOutput>> windowOutputs = contributions
                 .repartition(Repartitioned.<WindowGroup, WindowContribution>as(WINDOW_REPARTITION)
-                        .withKeySerde(WINDOW_GROUP)
-                        .withValueSerde(CONTRIBUTION))
+                        .withKeySerde(InternalSerdes.WINDOW_GROUP)
+                        .withValueSerde(InternalSerdes.WINDOW_CONTRIBUTION))
                 .process(
                         () -> new WindowAggregator(
                                 WINDOW_AGGREGATES_STORE, WINDOW_UPDATES_DUE_STORE, settings, counters),

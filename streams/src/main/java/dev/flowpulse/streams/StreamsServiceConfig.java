@@ -75,7 +75,10 @@ public record StreamsServiceConfig(
     private static TopologySettings topologySettings(EnvReader reader) {
         TopologySettings d = TopologySettings.defaults();
         List<Duration> sizes = durations(reader, "FLOWPULSE_WINDOWS", d.windowSizes());
-        Duration hop = reader.duration("FLOWPULSE_HOPPING_WINDOW", d.hopSize());
+        // "0" (documented: no hopping view) has no unit, which the duration syntax otherwise requires.
+        Duration hop = "0".equals(reader.string("FLOWPULSE_HOPPING_WINDOW", null))
+                ? Duration.ZERO
+                : reader.duration("FLOWPULSE_HOPPING_WINDOW", d.hopSize());
         Duration advance = reader.positiveDuration("FLOWPULSE_HOPPING_WINDOW_ADVANCE", d.hopAdvance());
         if (!hop.isZero() && hop.toMillis() % advance.toMillis() != 0) {
             reader.problem("FLOWPULSE_HOPPING_WINDOW must be a multiple of FLOWPULSE_HOPPING_WINDOW_ADVANCE");

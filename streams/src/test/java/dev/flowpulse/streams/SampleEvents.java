@@ -41,27 +41,12 @@ public final class SampleEvents {
      */
     public static List<ObjectNode> retriedRun(String runId, int firstEventId, Instant t0) {
         ObjectNode running = derive(sample("Running"), runId, eventId(firstEventId), t0);
-        ObjectNode awaitingRetry = following(
-                runCount(
-                        derive(
-                                named(sample("Scheduled"), "AwaitingRetry"),
-                                runId,
-                                eventId(firstEventId + 1),
-                                t0.plusSeconds(30)),
-                        1),
-                running);
-        ObjectNode retrying = following(
-                runCount(
-                        derive(
-                                named(sample("Running"), "Retrying"),
-                                runId,
-                                eventId(firstEventId + 2),
-                                t0.plusSeconds(90)),
-                        2),
-                awaitingRetry);
-        ObjectNode completed = following(
-                runCount(derive(sample("Completed"), runId, eventId(firstEventId + 3), t0.plusSeconds(135)), 2),
-                retrying);
+        ObjectNode awaitingRetry =
+                after(running, "Scheduled", "AwaitingRetry", eventId(firstEventId + 1), t0.plusSeconds(30), 1);
+        ObjectNode retrying =
+                after(awaitingRetry, "Running", "Retrying", eventId(firstEventId + 2), t0.plusSeconds(90), 2);
+        ObjectNode completed =
+                after(retrying, "Completed", "Completed", eventId(firstEventId + 3), t0.plusSeconds(135), 2);
         return List.of(running, awaitingRetry, retrying, completed);
     }
 
@@ -73,30 +58,25 @@ public final class SampleEvents {
      */
     public static List<ObjectNode> refinishedRun(String runId, int firstEventId, Instant t0) {
         ObjectNode running = derive(sample("Running"), runId, eventId(firstEventId), t0);
-        ObjectNode failed = following(
-                runCount(derive(sample("Failed"), runId, eventId(firstEventId + 1), t0.plusSeconds(60)), 1), running);
-        ObjectNode awaitingRetry = following(
-                runCount(
-                        derive(
-                                named(sample("Scheduled"), "AwaitingRetry"),
-                                runId,
-                                eventId(firstEventId + 2),
-                                t0.plusSeconds(120)),
-                        1),
-                failed);
-        ObjectNode retrying = following(
-                runCount(
-                        derive(
-                                named(sample("Running"), "Retrying"),
-                                runId,
-                                eventId(firstEventId + 3),
-                                t0.plusSeconds(180)),
-                        2),
-                awaitingRetry);
-        ObjectNode completed = following(
-                runCount(derive(sample("Completed"), runId, eventId(firstEventId + 4), t0.plusSeconds(240)), 2),
-                retrying);
+        ObjectNode failed = after(running, "Failed", "Failed", eventId(firstEventId + 1), t0.plusSeconds(60), 1);
+        ObjectNode awaitingRetry =
+                after(failed, "Scheduled", "AwaitingRetry", eventId(firstEventId + 2), t0.plusSeconds(120), 1);
+        ObjectNode retrying =
+                after(awaitingRetry, "Running", "Retrying", eventId(firstEventId + 3), t0.plusSeconds(180), 2);
+        ObjectNode completed =
+                after(retrying, "Completed", "Completed", eventId(firstEventId + 4), t0.plusSeconds(240), 2);
         return List.of(running, failed, awaitingRetry, retrying, completed);
+    }
+
+    /**
+     * The next state of {@code previous}'s run, as Prefect emits it right after it: a copy of the
+     * sample {@code sampleState} named {@code stateName} (Prefect's standard name for a state of that
+     * type), with its own event id, time and run count, {@linkplain #following following} {@code previous}.
+     */
+    public static ObjectNode after(
+            ObjectNode previous, String sampleState, String stateName, String eventId, Instant at, int runCount) {
+        ObjectNode base = sampleState.equals(stateName) ? sample(sampleState) : named(sample(sampleState), stateName);
+        return following(runCount(derive(base, runId(previous), eventId, at), runCount), previous);
     }
 
     /** A copy with one more {@code tag} related resource, as Prefect lists tags (reference §1.3, role {@code tag}). */

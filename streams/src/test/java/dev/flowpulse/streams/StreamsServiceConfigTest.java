@@ -76,6 +76,14 @@ class StreamsServiceConfigTest {
     }
 
     @Test
+    void shouldTurnTheHoppingViewOffWithZeroAsDocumented() {
+        StreamsServiceConfig config = StreamsServiceConfig.fromEnv(
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:9092", "FLOWPULSE_HOPPING_WINDOW", "0"));
+
+        assertThat(config.topology().hopping()).isFalse();
+    }
+
+    @Test
     void shouldReportEveryProblemAtOnce() {
         assertThatThrownBy(() -> StreamsServiceConfig.fromEnv(Map.of(
                         "FLOWPULSE_WINDOWS", "1m,0s",

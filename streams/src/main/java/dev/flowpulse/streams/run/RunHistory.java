@@ -96,7 +96,7 @@ public record RunHistory(
         SeenState current = current();
         if (current != null
                 && current.isTerminal()
-                && states.stream().noneMatch(SeenState::awaitsFinish)
+                && earliestAwaitingFinishMs() == RunTimers.NONE
                 && current.occurred().toEpochMilli() + rules.runStateRetention().toMillis() <= nowMs) {
             return new RunStep(null, null, List.of(), 0, null, null, false, false);
         }
@@ -249,14 +249,10 @@ public record RunHistory(
 
     /** The deadlines this history needs, by pipeline time. */
     RunTimers dueTimers(TopologySettings rules) {
-        long settle = RunTimers.NONE;
-        for (SeenState state : states) {
-            if (state.awaitsFinish()) {
-                long due = state.occurred().toEpochMilli()
-                        + rules.finishSettleTimeout().toMillis();
-                settle = settle == RunTimers.NONE ? due : Math.min(settle, due);
-            }
-        }
+        long awaiting = earliestAwaitingFinishMs();
+        long settle = awaiting == RunTimers.NONE
+                ? RunTimers.NONE
+                : awaiting + rules.finishSettleTimeout().toMillis();
         SeenState current = current();
         long stuckDue = RunTimers.NONE;
         long purge = RunTimers.NONE;
@@ -269,6 +265,19 @@ public record RunHistory(
                     + rules.runStateRetention().toMillis();
         }
         return new RunTimers(settle, stuckDue, purge);
+    }
+
+    /**
+     * {@code occurred} (epoch ms) of the earliest terminal state whose finish is unpublished, or
+     * {@link RunTimers#NONE}: the states are ordered by {@code occurred}, so the first one found.
+     */
+    private long earliestAwaitingFinishMs() {
+        for (SeenState state : states) {
+            if (state.awaitsFinish()) {
+                return state.occurred().toEpochMilli();
+            }
+        }
+        return RunTimers.NONE;
     }
 
     /** Prefect's {@code total_run_time} as of {@code until}: over the states seen so far. */

@@ -8,12 +8,15 @@ import dev.flowpulse.contract.WindowKey;
 import dev.flowpulse.contract.WindowStats;
 import dev.flowpulse.streams.StreamsCounters;
 import dev.flowpulse.streams.TopologySettings;
+import dev.flowpulse.streams.run.FlowRunStateProcessor;
+import dev.flowpulse.streams.state.HotValues;
 import dev.flowpulse.streams.time.PipelineClock;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -52,6 +55,8 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     public static final String CLOCK_KEY = "~event-time";
     public static final String CLOSED_KEY = "~closed-until";
     static final int MAX_PER_PUNCTUATION = 10_000;
+    /** Deserialized windows kept in memory: the open windows of the recent event time of every group. */
+    static final int HOT_WINDOWS = 20_000;
 
     private final String aggregateStoreName;
     private final String dueStoreName;
@@ -59,10 +64,17 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     private final StreamsCounters counters;
     private final List<Long> sizesMs;
     private final TreeSet<Long> publishedSizesMs = new TreeSet<>();
+    /** Store-key text of the groups seen lately (bounded: cleared when full); groups are few and hot. */
+    private final Map<WindowGroup, String> groupTexts = new BoundedCache<>();
+
+    private final Map<String, WindowGroup> parsedGroups = new BoundedCache<>();
     private final long advanceMs;
     private final long hopMs;
     private ProcessorContext<String, WindowOutput> context;
     private KeyValueStore<String, WindowStats> windows;
+    /** The open windows in use, deserialized (every write goes through to {@link #windows}). */
+    private HotValues<String, WindowStats> hot;
+
     private KeyValueStore<String, String> due;
     private PipelineClock clock;
     private long closedUntilMs;
@@ -90,6 +102,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     public void init(ProcessorContext<String, WindowOutput> context) {
         this.context = context;
         this.windows = context.getStateStore(aggregateStoreName);
+        this.hot = new HotValues<>(windows, HOT_WINDOWS);
         this.due = context.getStateStore(dueStoreName);
         String eventTime = due.get(CLOCK_KEY);
         String closed = due.get(CLOSED_KEY);
@@ -105,7 +118,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         if (clock.observe(c.occurredMs(), context.currentSystemTimeMs())) {
             due.put(CLOCK_KEY, Long.toString(clock.eventTimeMs()));
         }
-        String group = groupText(record.key());
+        String group = groupTexts.computeIfAbsent(record.key(), WindowAggregator::groupText);
         for (long sizeMs : sizesMs) {
             long start = Math.floorDiv(c.occurredMs(), sizeMs) * sizeMs;
             long end = start + sizeMs;
@@ -114,8 +127,8 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
                 continue;
             }
             String key = openKey(end, sizeMs, group);
-            WindowStats stats = windows.get(key);
-            windows.put(key, c.addTo(stats == null ? WindowStats.empty() : stats));
+            WindowStats stats = hot.get(key);
+            hot.put(key, c.addTo(stats == null ? WindowStats.empty() : stats));
             due.put(key, "");
         }
     }
@@ -149,16 +162,16 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
             String[] parts = window.key.split("\\|", 4);
             long end = Long.parseLong(parts[1]);
             long sizeMs = Long.parseLong(parts[2]) * 1000;
-            WindowGroup group = parseGroup(parts[3]);
-            windows.delete(window.key);
+            WindowGroup group = parsedGroups.computeIfAbsent(parts[3], WindowAggregator::parseGroup);
+            hot.delete(window.key);
             due.delete(window.key);
             if (publishedSizesMs.contains(sizeMs)) {
                 forward(WindowOutput.Kind.FINAL, group, end - sizeMs, end, sizeMs, sizeMs, window.value.asClosed());
             }
             if (hopMs > 0 && sizeMs == advanceMs) {
-                windows.put(keptKey(end, parts[3]), window.value);
+                hot.put(keptKey(end, parts[3]), window.value);
                 for (long e = end; e < end + hopMs; e += advanceMs) {
-                    windows.put(hopKey(e, parts[3]), WindowStats.empty());
+                    hot.put(hopKey(e, parts[3]), WindowStats.empty());
                 }
             }
         }
@@ -180,12 +193,19 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
             long end = Long.parseLong(parts[1]);
             WindowStats sum = WindowStats.empty();
             for (long sliceEnd = end - hopMs + advanceMs; sliceEnd <= end; sliceEnd += advanceMs) {
-                WindowStats slice = windows.get(keptKey(sliceEnd, parts[2]));
+                WindowStats slice = hot.get(keptKey(sliceEnd, parts[2]));
                 sum = slice == null ? sum : sum.plus(slice);
             }
-            windows.delete(key);
-            windows.delete(keptKey(end - hopMs + advanceMs, parts[2]));
-            forward(WindowOutput.Kind.FINAL, parseGroup(parts[2]), end - hopMs, end, hopMs, advanceMs, sum.asClosed());
+            hot.delete(key);
+            hot.delete(keptKey(end - hopMs + advanceMs, parts[2]));
+            forward(
+                    WindowOutput.Kind.FINAL,
+                    parsedGroups.computeIfAbsent(parts[2], WindowAggregator::parseGroup),
+                    end - hopMs,
+                    end,
+                    hopMs,
+                    advanceMs,
+                    sum.asClosed());
         }
     }
 
@@ -198,14 +218,14 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         }
         for (String key : changed) {
             due.delete(key);
-            WindowStats stats = windows.get(key);
+            WindowStats stats = hot.get(key);
             if (stats == null) {
                 continue;
             }
             String[] parts = key.split("\\|", 4);
             long end = Long.parseLong(parts[1]);
             long sizeMs = Long.parseLong(parts[2]) * 1000;
-            WindowGroup group = parseGroup(parts[3]);
+            WindowGroup group = parsedGroups.computeIfAbsent(parts[3], WindowAggregator::parseGroup);
             if (publishedSizesMs.contains(sizeMs)) {
                 forward(WindowOutput.Kind.UPDATE, group, end - sizeMs, end, sizeMs, sizeMs, stats);
             }
@@ -219,8 +239,8 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     private WindowStats hopSum(long end, String group) {
         WindowStats sum = WindowStats.empty();
         for (long sliceEnd = end - hopMs + advanceMs; sliceEnd <= end; sliceEnd += advanceMs) {
-            WindowStats open = windows.get(openKey(sliceEnd, advanceMs, group));
-            WindowStats slice = open != null ? open : windows.get(keptKey(sliceEnd, group));
+            WindowStats open = hot.get(openKey(sliceEnd, advanceMs, group));
+            WindowStats slice = open != null ? open : hot.get(keptKey(sliceEnd, group));
             sum = slice == null ? sum : sum.plus(slice);
         }
         return sum;
@@ -259,7 +279,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     }
 
     static String prefix(String kind, long endMs) {
-        return String.format("%s|%019d|", kind, Math.max(0L, endMs));
+        return kind + "|" + FlowRunStateProcessor.zeroPadded(Math.max(0L, endMs)) + "|";
     }
 
     static String openKey(long endMs, long sizeMs, String group) {
@@ -283,6 +303,20 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
             return Json.mapper().writeValueAsString(group);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write a window group", e);
+        }
+    }
+
+    /** A map that forgets everything once it holds {@link #MAX} entries. */
+    private static final class BoundedCache<K, V> extends java.util.HashMap<K, V> {
+        private static final long serialVersionUID = 1L;
+        private static final int MAX = 10_000;
+
+        @Override
+        public V computeIfAbsent(K key, java.util.function.Function<? super K, ? extends V> mapping) {
+            if (size() >= MAX && !containsKey(key)) {
+                clear();
+            }
+            return super.computeIfAbsent(key, mapping);
         }
     }
 

@@ -16,9 +16,10 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowpulse.contract.FinishedFlowRun;
 import dev.flowpulse.contract.FlowRunEvent;
-import dev.flowpulse.contract.JsonSerde;
 import dev.flowpulse.contract.StateType;
 import dev.flowpulse.streams.TopologySettings;
+import dev.flowpulse.streams.serde.BinarySerde;
+import dev.flowpulse.streams.serde.InternalSerdes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -351,11 +352,14 @@ class RunHistoryTest {
 
     @Test
     void shouldSurviveTheStoreSerde() {
-        Replay held = replay(List.of(sample("Completed")));
-        JsonSerde<RunHistory> serde = JsonSerde.of(RunHistory.class);
+        // Every field in use: two finishes, a retry, intended.from/follows, timers, microsecond times.
+        Replay held = replay(refinishedRun(POLITE_LEMUR, 900, Instant.parse("2026-05-04T14:00:00.123456Z")));
+        BinarySerde<RunHistory> serde = InternalSerdes.RUN_HISTORY;
 
         RunHistory back = serde.deserialize("t", serde.serialize("t", held.history()));
 
+        assertThat(held.history().states()).hasSize(5);
+        assertThat(held.history().timers()).isNotEqualTo(RunTimers.EMPTY);
         assertThat(back).isEqualTo(held.history());
     }
 }

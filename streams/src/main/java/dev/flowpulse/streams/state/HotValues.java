@@ -1,0 +1,66 @@
+package dev.flowpulse.streams.state;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * A write-through cache of deserialized values in front of a processor's own key-value store: the
+ * latest values of the most recently used keys (LRU, at most {@code capacity}), so a hot key (an
+ * open window, a run in flight) is not deserialized again on every record. Every write goes to the
+ * store as well, so the store, its changelog and exactly-once are exactly as without it.
+ *
+ * <p>Only correct while the owning processor is the store's only writer, which it is for a
+ * processor's own store. {@link #clear()} must be called from the processor's {@code init}: Kafka
+ * Streams initializes the processor again after its task was revived (restored from the
+ * changelog), and the cache must not outlive that. Values must be immutable.
+ *
+ * <p>Not thread safe: one instance per processor, driven by its task's stream thread.
+ */
+public final class HotValues<K, V> {
+
+    private final KeyValueStore<K, V> store;
+    private final Map<K, V> hot;
+
+    public HotValues(KeyValueStore<K, V> store, int capacity) {
+        this.store = store;
+        this.hot = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
+    public V get(K key) {
+        V value = hot.get(key);
+        if (value == null) {
+            value = store.get(key);
+            if (value != null) {
+                hot.put(key, value);
+            }
+        }
+        return value;
+    }
+
+    public void put(K key, V value) {
+        store.put(key, value);
+        if (value == null) {
+            hot.remove(key);
+        } else {
+            hot.put(key, value);
+        }
+    }
+
+    public void delete(K key) {
+        store.delete(key);
+        hot.remove(key);
+    }
+
+    /** Forgets every cached value (the store keeps them). */
+    public void clear() {
+        hot.clear();
+    }
+}
