@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -140,15 +141,21 @@ class StreamsTakeoverIT {
                             .deserialize(r.topic(), r.value())
                             .finishNumber())
                     .containsOnly(1);
-            assertThat(stateTotalsByName(topics))
-                    .containsExactlyInAnyOrderEntriesOf(Map.of(
+            // The totals are aggregated behind a repartition, after the finishes: wait for them.
+            awaitLatest(
+                    topics.stateTotals(),
+                    StreamsTakeoverIT::stateTotalsByName,
+                    Map.of(
                             "Running", (long) runs,
                             "AwaitingRetry", (long) runs,
                             "Retrying", (long) runs,
-                            "Completed", (long) runs));
-            assertThat(finishedTotals(topics))
-                    .as("finished totals: all COMPLETED, each duration known")
-                    .containsExactly(Map.entry(StateType.COMPLETED, (long) runs));
+                            "Completed", (long) runs),
+                    "state totals by state name");
+            awaitLatest(
+                    topics.finishedTotals(),
+                    StreamsTakeoverIT::finishedTotals,
+                    Map.of(StateType.COMPLETED, (long) runs),
+                    "finished totals: all COMPLETED, each duration known");
 
             // Windows close by pipeline time (10 s grace), the last ones once the pipeline is idle. A
             // finish behind its window task's pipeline time by more than the grace (the killed
@@ -255,10 +262,26 @@ class StreamsTakeoverIT {
         }
     }
 
+    /**
+     * Waits until {@code view} of the committed records of {@code topic} is {@code expected}, then
+     * checks it again once the topic is settled (no later record changes it).
+     */
+    private static <T> void awaitLatest(
+            String topic, Function<List<ConsumerRecord<byte[], byte[]>>, T> view, T expected, String description) {
+        try (CommittedRecords<byte[], byte[]> reader = CommittedRecords.open(broker.clientProperties(), topic)) {
+            reader.awaitUntil(
+                    DEADLINE,
+                    records -> assertThat(view.apply(records)).as(description).isEqualTo(expected));
+            assertThat(view.apply(reader.awaitSettled(DEADLINE)))
+                    .as(description + ", settled")
+                    .isEqualTo(expected);
+        }
+    }
+
     /** The latest count per state-totals series, summed by state name. */
-    private static Map<String, Long> stateTotalsByName(Topics topics) {
+    private static Map<String, Long> stateTotalsByName(List<ConsumerRecord<byte[], byte[]>> records) {
         Map<StateSeries, Long> latest = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : settled(topics.stateTotals())) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
             latest.put(
                     JsonSerde.of(StateSeries.class).deserialize(r.topic(), r.key()),
                     JsonSerde.of(StateTotal.class)
@@ -270,9 +293,9 @@ class StreamsTakeoverIT {
     }
 
     /** The latest finished total per series, summed by terminal type (known durations only). */
-    private static Map<StateType, Long> finishedTotals(Topics topics) {
+    private static Map<StateType, Long> finishedTotals(List<ConsumerRecord<byte[], byte[]>> records) {
         Map<FinishedSeries, FinishedTotal> latest = new LinkedHashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : settled(topics.finishedTotals())) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
             latest.put(
                     JsonSerde.of(FinishedSeries.class).deserialize(r.topic(), r.key()),
                     JsonSerde.of(FinishedTotal.class).deserialize(r.topic(), r.value()));
