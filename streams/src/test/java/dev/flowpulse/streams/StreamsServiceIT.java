@@ -66,7 +66,11 @@ class StreamsServiceIT {
     @BeforeAll
     static void startBroker() {
         dir = Path.of("target", "it", "streams-service-" + UUID.randomUUID());
-        broker = EmbeddedKafkaBroker.start(dir.resolve("broker"));
+        // The samples' events are from May 2026, older than the output topics' retention, and outputs
+        // carry their event time: no retention check (the first runs 30 s after start) may delete them.
+        broker = EmbeddedKafkaBroker.start(
+                dir.resolve("broker"),
+                Map.of("log.initial.task.delay.ms", "3600000", "log.retention.check.interval.ms", "3600000"));
     }
 
     @AfterAll
