@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -38,16 +40,26 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #start} returns once the broker answers an Admin {@code describeCluster};
  * {@link #stop}/{@link #restart} simulate a broker outage on the same ports and data;
  * {@link #close} stops it for good. Kafka's fatal-error halt is turned into a logged exception so a
- * broker failure fails a test instead of killing the JVM. Not thread safe: drive it from one thread.
+ * broker failure fails a test instead of killing the JVM. While it runs, a {@link
+ * HangingTransactionGuard} completes transactions that Kafka's coordinator left open after a
+ * restart ({@link #repairedTransactions()} counts them). Not thread safe: drive it from one thread
+ * ({@link #repairedTransactions()} may be read from any).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final Duration GUARD_INTERVAL = Duration.ofSeconds(3);
 
     private final Path dataDir;
     private final Properties serverProps;
     private final int port;
     private KafkaRaftServer server;
+    /** Scans for hanging transactions while the broker runs; see {@link HangingTransactionGuard}. */
+    private ScheduledExecutorService guardThread;
+
+    private Admin guardAdmin;
+    private volatile HangingTransactionGuard guard;
+    private final Map<String, Long> repairedBefore = new java.util.concurrent.ConcurrentHashMap<>();
 
     private EmbeddedKafkaBroker(Path dataDir, Properties serverProps, int port) {
         this.dataDir = dataDir;
@@ -221,6 +233,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         server = new KafkaRaftServer(KafkaConfig.fromProps(serverProps, false), Time.SYSTEM);
         server.startup();
         awaitReady(Duration.ofSeconds(60));
+        startGuard();
         log.info(
                 "Embedded Kafka broker ready at {} in {} ms",
                 bootstrapServers(),
@@ -287,7 +300,51 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         stopServer();
     }
 
+    private void startGuard() {
+        Properties props = clientProperties();
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, "flowpulse-embedded-broker-transaction-guard");
+        guardAdmin = Admin.create(props);
+        guard = new HangingTransactionGuard(
+                guardAdmin, props, new TransactionMarkerWriter(new InetSocketAddress("127.0.0.1", port)));
+        guardThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "embedded-broker-transaction-guard");
+            t.setDaemon(true);
+            return t;
+        });
+        guardThread.scheduleWithFixedDelay(guard::scan, 0, GUARD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void stopGuard() {
+        if (guardThread != null) {
+            guardThread.shutdownNow();
+            try {
+                guardThread.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            guard.repaired().forEach((result, n) -> repairedBefore.merge(result, n, Long::sum));
+            guardAdmin.close(Duration.ofSeconds(5));
+            guardThread = null;
+            guard = null;
+        }
+    }
+
+    /**
+     * Hanging transactions this broker completed since it was created, by result ({@code commit},
+     * {@code abort}, {@code failed}): see {@link HangingTransactionGuard}.
+     */
+    public Map<String, Long> repairedTransactions() {
+        Map<String, Long> total = new java.util.TreeMap<>(Map.of("commit", 0L, "abort", 0L, "failed", 0L));
+        repairedBefore.forEach((result, n) -> total.merge(result, n, Long::sum));
+        HangingTransactionGuard current = guard;
+        if (current != null) {
+            current.repaired().forEach((result, n) -> total.merge(result, n, Long::sum));
+        }
+        return total;
+    }
+
     private void stopServer() {
+        stopGuard();
         if (server != null) {
             try {
                 server.shutdown();

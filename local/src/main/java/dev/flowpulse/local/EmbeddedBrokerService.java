@@ -3,6 +3,8 @@ package dev.flowpulse.local;
 import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.runtime.FatalErrorListener;
 import dev.flowpulse.runtime.Service;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -24,7 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@code keepData} (an external Prefect) the broker formatted by an earlier run is
  * reopened, its cluster id, topics, offsets and transactions kept, and the streams state beside it
- * too: the counters continue where they stopped, also after a {@code kill -9}. Without it (the
+ * too: the counters continue where they stopped, also after a {@code kill -9} (the broker completes
+ * transactions such a restart left hanging, counted in {@code
+ * flowpulse_local_broker_hanging_transactions_completed_total}; see {@code HangingTransactionGuard}
+ * in the broker module). Without it (the
  * simulator, which starts from nothing) {@code home} is wiped first: a fresh broker needs fresh
  * streams state too. Either way {@code home/.lock} is locked first, so two launchers never share a
  * directory.
@@ -40,13 +45,15 @@ final class EmbeddedBrokerService implements Service {
     private final Path home;
     private final boolean keepData;
     private final Map<String, String> pipelineEnv;
+    private final MeterRegistry registry;
     private FileChannel lockChannel;
     private EmbeddedKafkaBroker broker;
 
-    EmbeddedBrokerService(Path home, boolean keepData, Map<String, String> pipelineEnv) {
+    EmbeddedBrokerService(Path home, boolean keepData, Map<String, String> pipelineEnv, MeterRegistry registry) {
         this.home = home;
         this.keepData = keepData;
         this.pipelineEnv = pipelineEnv;
+        this.registry = registry;
     }
 
     @Override
@@ -65,6 +72,18 @@ final class EmbeddedBrokerService implements Service {
             broker = EmbeddedKafkaBroker.start(data);
         }
         pipelineEnv.put(LocalConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        EmbeddedKafkaBroker started = broker;
+        for (String result : List.of("commit", "abort", "failed")) {
+            FunctionCounter.builder(
+                            "flowpulse.local.broker.hanging.transactions.completed",
+                            started,
+                            b -> b.repairedTransactions().getOrDefault(result, 0L))
+                    .description("Transactions the embedded broker found hanging (open on a partition, complete at"
+                            + " their coordinator: KAFKA-20734 after a restart) and completed, by the result it wrote"
+                            + " (commit, abort; failed: attempts that did not write it)")
+                    .tag("result", result)
+                    .register(registry);
+        }
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class LocalMain {
 
         List<Service> services = new ArrayList<>();
         if (local.embeddedBroker()) {
-            services.add(new EmbeddedBrokerService(local.home(), !local.simulatedPrefect(), pipelineEnv));
+            services.add(new EmbeddedBrokerService(local.home(), !local.simulatedPrefect(), pipelineEnv, registry));
         }
         if (local.simulatedPrefect()) {
             services.add(new SimulatedPrefectService(local.seed(), local.runsPerSecond(), pipelineEnv));

@@ -49,7 +49,10 @@ public enum LogLevel {
             "org.apache.kafka.controller.QuorumController", "error",
             "org.apache.kafka.clients.NetworkClient", "error",
             // Broker side of KAFKA-18202: each rejected append is an ERROR with the exception.
-            "kafka.server.ReplicaManager", "off");
+            "kafka.server.ReplicaManager", "off",
+            // Window outputs carry their window's end as timestamp (docs/topics.md), so a segment
+            // holding an open window has a future timestamp; the broker says so at every log check.
+            "LogFutureTimestampLogger", "error");
 
     /** The level the environment asks for; one {@link ConfigException} for an unknown value. */
     public static LogLevel fromEnv(Map<String, String> env) {

@@ -19,7 +19,8 @@ class LogLevelTest {
                 .containsEntry("log.org.apache.kafka", "warn")
                 .containsEntry("log.kafka", "warn")
                 .containsEntry("log.state.change.logger", "warn")
-                .containsEntry("log.kafka.server.ReplicaManager", "off");
+                .containsEntry("log.kafka.server.ReplicaManager", "off")
+                .containsEntry("log.LogFutureTimestampLogger", "error");
     }
 
     @Test
