@@ -120,6 +120,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int controllerPort = portOf(props.getProperty("controller.quorum.bootstrap.servers"));
         int newBroker = isFree(brokerPort) ? brokerPort : freePort();
         int newController = isFree(controllerPort) ? controllerPort : freePort();
+        // log.dirs is recorded absolute: a directory moved or copied since must use its own data.
+        String logs = previous.resolve("logs").toAbsolutePath().toString();
+        boolean moved = !logs.equals(props.getProperty("log.dirs"));
+        if (moved) {
+            log.info(
+                    "Embedded broker in {} was formatted at {}; using its data where it is now",
+                    previous,
+                    props.getProperty("log.dirs"));
+            props.put("log.dirs", logs);
+        }
         if (newBroker != brokerPort || newController != controllerPort) {
             log.warn(
                     "Embedded broker in {}: port {} or {} is taken by another process; using {} and {}",
@@ -128,8 +138,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     controllerPort,
                     newBroker,
                     newController);
-            Properties moved = serverProperties(previous, newBroker, newController);
-            props.putAll(moved);
+            props.putAll(serverProperties(previous, newBroker, newController));
+        }
+        if (moved || newBroker != brokerPort || newController != controllerPort) {
             try (OutputStream out = Files.newOutputStream(propsFile)) {
                 props.store(out, "flowpulse embedded broker");
             } catch (IOException e) {

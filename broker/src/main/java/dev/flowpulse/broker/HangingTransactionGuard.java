@@ -69,12 +69,20 @@ final class HangingTransactionGuard {
     private static final Logger log = LoggerFactory.getLogger(HangingTransactionGuard.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final int BATCH = 500;
+    /**
+     * How long a suspect must stay open, unchanged, before it is completed. A coordinator that
+     * moved on has written its marker before it dropped the partition, so the race a scan can see
+     * lasts milliseconds; a hanging transaction stays for ever.
+     */
+    private static final Duration CONFIRM_AFTER = Duration.ofSeconds(10);
+    /** For a producer no coordinator lists: Kafka's default {@code transaction.max.timeout.ms}, the age {@code find-hanging} asks for. */
+    private static final Duration UNKNOWN_CONFIRM_AFTER = Duration.ofMinutes(15);
 
     private final Admin admin;
     private final Properties clientProperties;
     private final TransactionMarkerWriter markers;
-    /** Suspects of the previous scan; a suspect found again by the next scan is hanging. */
-    private Set<OpenTransaction> suspects = Set.of();
+    /** Suspects of earlier scans, with when they were first seen ({@link System#nanoTime()}). */
+    private Map<OpenTransaction, Long> suspects = new HashMap<>();
 
     private int failedScans;
 
@@ -100,25 +108,31 @@ final class HangingTransactionGuard {
     /** One scan; never throws (a broker that is not ready yet is scanned again next time). */
     void scan() {
         try {
-            Set<OpenTransaction> found = suspects();
-            Set<OpenTransaction> hanging = new HashSet<>(found);
-            hanging.retainAll(suspects);
-            suspects = found;
-            Map<List<Long>, List<OpenTransaction>> byTransaction =
+            long now = System.nanoTime();
+            Map<OpenTransaction, Suspicion> found = suspects();
+            Map<OpenTransaction, Long> seen = new HashMap<>();
+            Map<List<Long>, List<OpenTransaction>> hanging =
                     new java.util.TreeMap<>(java.util.Comparator.<List<Long>, Long>comparing(k -> k.get(0))
                             .thenComparing(k -> k.get(1)));
-            for (OpenTransaction txn : hanging) {
-                byTransaction
-                        .computeIfAbsent(List.of(txn.producerId(), (long) txn.producerEpoch()), k -> new ArrayList<>())
-                        .add(txn);
+            Map<List<Long>, Suspicion> kinds = new HashMap<>();
+            found.forEach((txn, suspicion) -> {
+                long first = suspects.getOrDefault(txn, now);
+                Duration wait = suspicion == Suspicion.COORDINATOR_MOVED_ON ? CONFIRM_AFTER : UNKNOWN_CONFIRM_AFTER;
+                if (now - first >= wait.toNanos()) {
+                    List<Long> key = List.of(txn.producerId(), (long) txn.producerEpoch());
+                    hanging.computeIfAbsent(key, k -> new ArrayList<>()).add(txn);
+                    kinds.merge(key, suspicion, (a, b) -> a == b ? a : Suspicion.UNKNOWN_TRANSACTION);
+                } else {
+                    seen.put(txn, first);
+                }
+            });
+            suspects = seen;
+            for (var e : hanging.entrySet()) {
+                complete(e.getValue(), kinds.get(e.getKey()));
             }
-            for (List<OpenTransaction> partitions : byTransaction.values()) {
-                complete(partitions);
-            }
-            suspects.removeAll(hanging);
+            failedScans = 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failedScans = 0;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             // A broker still starting fails a scan or two; one that keeps failing is worth a line.
             if (++failedScans == 10) {
@@ -129,11 +143,25 @@ final class HangingTransactionGuard {
         }
     }
 
-    /** Open transactions whose coordinator does not have the partition pending. */
-    Set<OpenTransaction> suspects() throws InterruptedException, ExecutionException, TimeoutException {
+    /** Why an open transaction is suspected of hanging. */
+    enum Suspicion {
+        /** Its coordinator knows the producer and is past this transaction, without the partition pending. */
+        COORDINATOR_MOVED_ON,
+        /** No coordinator lists the producer id (lost, or a coordinator still loading). */
+        UNKNOWN_TRANSACTION
+    }
+
+    /**
+     * Open transactions whose coordinator does not have the partition pending. An open
+     * transaction is left alone while its coordinator has it open with the partition, and while
+     * the coordinator reports an open transaction of that very epoch (in no state it could be
+     * hanging in: a partition joins a transaction at the coordinator before its data is written).
+     */
+    Map<OpenTransaction, Suspicion> suspects() throws InterruptedException, ExecutionException, TimeoutException {
         List<OpenTransaction> open = openTransactions();
+        Map<OpenTransaction, Suspicion> result = new HashMap<>();
         if (open.isEmpty()) {
-            return new HashSet<>();
+            return result;
         }
         Set<Long> producerIds = new HashSet<>();
         open.forEach(t -> producerIds.add(t.producerId()));
@@ -145,15 +173,18 @@ final class HangingTransactionGuard {
             transactionalIds.put(listing.producerId(), listing.transactionalId());
         }
         Map<String, TransactionDescription> descriptions = describe(new HashSet<>(transactionalIds.values()));
-        Set<OpenTransaction> result = new HashSet<>();
         for (OpenTransaction txn : open) {
-            TransactionDescription d = descriptions.get(transactionalIds.get(txn.producerId()));
-            boolean pending = d != null
-                    && d.producerId() == txn.producerId()
+            String id = transactionalIds.get(txn.producerId());
+            TransactionDescription d = id == null ? null : descriptions.get(id);
+            if (d == null) {
+                result.put(txn, Suspicion.UNKNOWN_TRANSACTION);
+                continue;
+            }
+            boolean pending = d.producerId() == txn.producerId()
                     && isOpen(d.state())
-                    && d.topicPartitions().contains(txn.partition());
+                    && (d.topicPartitions().contains(txn.partition()) || d.producerEpoch() == txn.producerEpoch());
             if (!pending) {
-                result.add(txn);
+                result.put(txn, Suspicion.COORDINATOR_MOVED_ON);
             }
         }
         return result;
@@ -217,14 +248,14 @@ final class HangingTransactionGuard {
     }
 
     /** Completes one transaction (a producer id and epoch) left open on these partitions. */
-    private void complete(List<OpenTransaction> open)
+    private void complete(List<OpenTransaction> open, Suspicion suspicion)
             throws InterruptedException, ExecutionException, TimeoutException {
         OpenTransaction first = open.get(0);
         List<TopicPartition> partitions = open.stream()
                 .map(OpenTransaction::partition)
                 .sorted(java.util.Comparator.comparing(TopicPartition::toString))
                 .toList();
-        Optional<Outcome> outcome = outcome(first);
+        Optional<Outcome> outcome = suspicion == Suspicion.COORDINATOR_MOVED_ON ? outcome(first) : Optional.empty();
         for (OpenTransaction txn : open) {
             try {
                 if (outcome.isPresent()) {
@@ -269,13 +300,16 @@ final class HangingTransactionGuard {
                     outcome.get().result());
         } else {
             log.warn(
-                    "Aborted a hanging transaction of producer id {} (epoch {}) on {} partitions {}: its coordinator no"
-                            + " longer has it and its outcome is not in {}",
+                    "Aborted a hanging transaction of producer id {} (epoch {}) on {} partitions {}: {}",
                     first.producerId(),
                     first.producerEpoch(),
                     partitions.size(),
                     partitions,
-                    Topic.TRANSACTION_STATE_TOPIC_NAME);
+                    suspicion == Suspicion.COORDINATOR_MOVED_ON
+                            ? "its coordinator moved on and its decision is not in "
+                                    + Topic.TRANSACTION_STATE_TOPIC_NAME + " any more"
+                            : "no coordinator has known its producer for " + UNKNOWN_CONFIRM_AFTER.toMinutes()
+                                    + " minutes");
         }
     }
 
@@ -283,9 +317,10 @@ final class HangingTransactionGuard {
     record Outcome(TransactionResult result, short markerEpoch, short transactionVersion) {}
 
     /**
-     * The last {@code PrepareCommit}/{@code PrepareAbort} of this producer id naming the
-     * partition, with the open epoch (transactions v1) or the next one (v2 bumps the epoch when it
-     * ends a transaction), from the coordinator's log partition of its transactional id.
+     * The coordinator's decision on this open transaction, from its log partition of the
+     * transactional id: the last {@code PrepareCommit} or {@code PrepareAbort} of this producer id
+     * naming the partition, with the open epoch (transactions v1) or the next one (v2 bumps the
+     * epoch when it ends a transaction, so there the match is exact).
      */
     private Optional<Outcome> outcome(OpenTransaction txn)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -310,38 +345,40 @@ final class HangingTransactionGuard {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "flowpulse-embedded-broker-transaction-guard");
-        Optional<Outcome> found = Optional.empty();
+        TransactionMetadata last = null;
         try (KafkaConsumer<ByteBuffer, ByteBuffer> consumer = new KafkaConsumer<>(props)) {
             consumer.assign(List.of(logPartition));
             consumer.seekToBeginning(List.of(logPartition));
             long end = consumer.endOffsets(List.of(logPartition), CALL_TIMEOUT).get(logPartition);
             long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
-            while (consumer.position(logPartition, CALL_TIMEOUT) < end && System.nanoTime() < deadline) {
+            while (consumer.position(logPartition, CALL_TIMEOUT) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("Reading " + logPartition + " took over " + CALL_TIMEOUT);
+                }
                 for (ConsumerRecord<ByteBuffer, ByteBuffer> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.key() == null || r.value() == null) {
-                        continue;
-                    }
-                    if (TransactionLog.read(r.key(), r.value()) instanceof TransactionLog.TxnRecord record
-                            && record.transactionId().equals(transactionalId)) {
-                        Optional<Outcome> outcome = prepared(record.metadata(), txn);
-                        if (outcome.isPresent()) {
-                            found = outcome;
-                        }
+                    if (r.key() != null
+                            && r.value() != null
+                            && TransactionLog.read(r.key(), r.value()) instanceof TransactionLog.TxnRecord record
+                            && record.transactionId().equals(transactionalId)
+                            && prepared(record.metadata(), txn).isPresent()) {
+                        last = record.metadata();
                     }
                 }
             }
         }
-        return found;
+        return last == null ? Optional.empty() : prepared(last, txn);
     }
 
+    /** The decision this coordinator record makes on the open transaction, if it is one. */
     private static Optional<Outcome> prepared(TransactionMetadata m, OpenTransaction txn) {
-        boolean matches = m.producerId() == txn.producerId()
-                && (m.producerEpoch() == txn.producerEpoch() || m.producerEpoch() == txn.producerEpoch() + 1)
-                && m.topicPartitions().contains(txn.partition());
-        if (!matches) {
+        if (m.producerId() != txn.producerId() || !m.topicPartitions().contains(txn.partition())) {
             return Optional.empty();
         }
         short version = m.clientTransactionVersion().featureLevel();
+        int decidingEpoch = version >= 2 ? txn.producerEpoch() + 1 : txn.producerEpoch();
+        if (m.producerEpoch() != decidingEpoch) {
+            return Optional.empty();
+        }
         if (m.state() == org.apache.kafka.coordinator.transaction.TransactionState.PREPARE_COMMIT) {
             return Optional.of(new Outcome(TransactionResult.COMMIT, m.producerEpoch(), version));
         }

@@ -71,6 +71,27 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
+    void shouldReopenADirectoryMovedSinceWithItsOwnData() throws Exception {
+        String topic = "relocated-" + UUID.randomUUID();
+        Path dir = Path.of("target", "broker-it-" + UUID.randomUUID());
+        Path moved = Path.of("target", "broker-it-moved-" + UUID.randomUUID());
+        String clusterId;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOrReopen(dir)) {
+            broker.createTopic(topic, 2, Map.of());
+            produce(broker, topic, "before");
+            clusterId = clusterId(broker);
+        }
+        Files.move(dir, moved); // server.properties still names the old, now missing, log directory
+
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOrReopen(moved)) {
+            assertThat(clusterId(broker)).isEqualTo(clusterId);
+            produce(broker, topic, "after");
+            assertThat(awaitValues(broker, topic, 2)).containsExactlyInAnyOrder("before", "after");
+        }
+        assertThat(dir).as("nothing written where it was").doesNotExist();
+    }
+
+    @Test
     void shouldReopenOnNewPortsWhenItsOldOnesAreTaken() throws Exception {
         String topic = "moved-" + UUID.randomUUID();
         Path dir = Path.of("target", "broker-it-" + UUID.randomUUID());
