@@ -1,7 +1,10 @@
 package dev.flowpulse.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
+import java.lang.reflect.Modifier;
 import java.util.Objects;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -19,9 +22,20 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
     private final Class<T> type;
+    /**
+     * Bound to the type once (no root-type lookup per record); for a final type (every record) the
+     * output is the mapper's, byte for byte. A non-final type keeps the mapper's runtime-type lookup.
+     */
+    private final ObjectWriter writer;
+
+    private final ObjectReader reader;
 
     public JsonSerde(Class<T> type) {
         this.type = Objects.requireNonNull(type, "type");
+        this.writer = Modifier.isFinal(type.getModifiers())
+                ? Json.mapper().writerFor(type)
+                : Json.mapper().writer();
+        this.reader = Json.mapper().readerFor(type);
     }
 
     public static <T> JsonSerde<T> of(Class<T> type) {
@@ -34,7 +48,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return Json.mapper().writeValueAsBytes(data);
+            return writer.writeValueAsBytes(data);
         } catch (IOException e) {
             throw new SerializationException("Cannot serialize " + type.getSimpleName() + " for topic " + topic, e);
         }
@@ -46,7 +60,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
             return null;
         }
         try {
-            return Json.mapper().readValue(data, type);
+            return reader.readValue(data);
         } catch (JsonProcessingException e) {
             throw new SerializationException(
                     "Cannot deserialize " + type.getSimpleName() + " from topic " + topic + ": " + Json.describe(e));

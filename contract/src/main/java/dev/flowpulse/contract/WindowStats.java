@@ -1,6 +1,7 @@
 package dev.flowpulse.contract;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -33,14 +34,14 @@ public record WindowStats(
         boolean closed) {
 
     public WindowStats {
-        stateCounts = stateCounts == null ? Map.of() : Map.copyOf(stateCounts);
-        stateNameCounts = stateNameCounts == null ? Map.of() : Map.copyOf(stateNameCounts);
-        finishedCounts = finishedCounts == null ? Map.of() : Map.copyOf(finishedCounts);
+        stateCounts = sortedCopy(stateCounts);
+        stateNameCounts = sortedCopy(stateNameCounts);
+        finishedCounts = sortedCopy(finishedCounts);
         durations = durations == null ? DurationHistogram.empty() : durations;
     }
 
     public static WindowStats empty() {
-        return new WindowStats(Map.of(), Map.of(), Map.of(), 0, DurationHistogram.empty(), null, null, 0, false);
+        return new WindowStats(EMPTY, EMPTY, EMPTY, 0, DurationHistogram.empty(), null, null, 0, false);
     }
 
     /** Counts one distinct state entry of a run. */
@@ -145,16 +146,42 @@ public record WindowStats(
         return SchemaVersion.CURRENT;
     }
 
+    /**
+     * The count maps are immutable and sorted: copied once when a value is built, never again when
+     * it is read, and Jackson writes a sorted map without sorting it again
+     * ({@code ORDER_MAP_ENTRIES_BY_KEYS}).
+     */
+    private static Map<String, Long> sortedCopy(Map<String, Long> counts) {
+        if (counts == null || counts.isEmpty()) {
+            return EMPTY;
+        }
+        if (counts.getClass() == UNMODIFIABLE_SORTED) {
+            return counts;
+        }
+        TreeMap<String, Long> copy = new TreeMap<>();
+        counts.forEach((k, v) -> copy.put(k, java.util.Objects.requireNonNull(v, k)));
+        return Collections.unmodifiableSortedMap(copy);
+    }
+
+    private static final Map<String, Long> EMPTY = Collections.unmodifiableSortedMap(new TreeMap<>());
+    private static final Class<?> UNMODIFIABLE_SORTED = EMPTY.getClass();
+
     private static Map<String, Long> increment(Map<String, Long> counts, String key) {
-        Map<String, Long> next = new TreeMap<>(counts);
+        TreeMap<String, Long> next = new TreeMap<>(counts);
         next.merge(key, 1L, Long::sum);
-        return next;
+        return Collections.unmodifiableSortedMap(next);
     }
 
     private static Map<String, Long> sum(Map<String, Long> a, Map<String, Long> b) {
-        Map<String, Long> next = new TreeMap<>(a);
+        if (b.isEmpty()) {
+            return a;
+        }
+        if (a.isEmpty()) {
+            return b;
+        }
+        TreeMap<String, Long> next = new TreeMap<>(a);
         b.forEach((k, v) -> next.merge(k, v, Long::sum));
-        return next;
+        return Collections.unmodifiableSortedMap(next);
     }
 
     private static Double min(Double a, Double b) {

@@ -3,6 +3,7 @@ package dev.flowpulse.streams;
 import dev.flowpulse.streams.errors.DeadLetterDeserializationHandler;
 import dev.flowpulse.streams.errors.DeadLetterProcessingHandler;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -41,6 +42,11 @@ public final class StreamsProperties {
         props.put(
                 StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
                 config.topics().deadLetters());
+        // One batch in flight per connection: the transactional producer's later batches can no longer
+        // reach a partition before the first batch of their transaction was verified, which is what the
+        // broker rejects (and logs at ERROR) under transactions v2 (KAFKA-18202, streams/README.md).
+        // Unprefixed, so only the producer takes it, and KAFKA_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION wins.
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         props.putAll(config.kafka());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.remove(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG);

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowpulse.streams.errors.DeadLetterDeserializationHandler;
 import dev.flowpulse.streams.errors.DeadLetterProcessingHandler;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +38,12 @@ class StreamsPropertiesTest {
                         DeadLetterDeserializationHandler.class.getName())
                 .containsEntry(
                         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                        DeadLetterProcessingHandler.class.getName());
-        // Every key is a real StreamsConfig setting (a typo would only log a warning at runtime).
-        assertThat(StreamsConfig.configDef().names()).containsAll(props.stringPropertyNames());
+                        DeadLetterProcessingHandler.class.getName())
+                .containsEntry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        // Every key is a real StreamsConfig or producer setting (a typo would only log a warning at runtime).
+        Set<String> known = new HashSet<>(StreamsConfig.configDef().names());
+        known.addAll(ProducerConfig.configNames());
+        assertThat(known).containsAll(props.stringPropertyNames());
     }
 
     @Test
@@ -46,6 +52,7 @@ class StreamsPropertiesTest {
                 "KAFKA_BOOTSTRAP_SERVERS", "broker:9092",
                 "KAFKA_COMMIT_INTERVAL_MS", "1000",
                 "KAFKA_NUM_STANDBY_REPLICAS", "1",
+                "KAFKA_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION", "5",
                 "KAFKA_PROCESSING_GUARANTEE", "at_least_once",
                 "KAFKA_DEFAULT_VALUE_SERDE", "org.apache.kafka.common.serialization.Serdes$StringSerde",
                 "FLOWPULSE_COMMIT_INTERVAL", "50ms"));
@@ -53,6 +60,7 @@ class StreamsPropertiesTest {
         assertThat(props)
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000")
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1")
+                .containsEntry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5")
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                 .doesNotContainKey(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG);
     }

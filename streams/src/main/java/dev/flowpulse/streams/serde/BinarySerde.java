@@ -26,9 +26,54 @@ import org.apache.kafka.common.serialization.Serializer;
  * a truncated one, fails with Kafka's {@link SerializationException} naming the type, never the
  * payload.
  *
- * <p>Stateless and thread safe (a stream per call).
+ * <p>Thread safe: no state but a reusable write buffer per thread (one copy per record, no growing).
  */
 public final class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
+
+    /** A write buffer per thread, reused (a buffer that grew for a large record keeps its size). */
+    private static final ThreadLocal<Buffer> BUFFER = ThreadLocal.withInitial(Buffer::new);
+
+    private static final class Buffer {
+        final Bytes bytes = new Bytes();
+        final DataOutputStream out = new DataOutputStream(bytes);
+    }
+
+    /**
+     * A growable byte array without {@link ByteArrayOutputStream}'s locking: every write of a
+     * {@link DataOutputStream} is a call on it, and an uncontended lock per call cost more than the
+     * copy itself (profile in benchmarks/README.md). One thread only.
+     */
+    private static final class Bytes extends java.io.OutputStream {
+        private byte[] buf = new byte[1024];
+        private int count;
+
+        void reset() {
+            count = 0;
+        }
+
+        private void ensure(int more) {
+            if (count + more > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(buf, count);
+        }
+    }
 
     /** Writes the fields of one value. */
     @FunctionalInterface
@@ -64,12 +109,13 @@ public final class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializ
             return null;
         }
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-            DataOutputStream out = new DataOutputStream(bytes);
+            Buffer buffer = BUFFER.get();
+            buffer.bytes.reset();
+            DataOutputStream out = buffer.out;
             out.writeByte(version);
             writer.write(out, data);
             out.flush();
-            return bytes.toByteArray();
+            return buffer.bytes.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot serialize " + typeName + " for topic " + topic);
         }

@@ -57,6 +57,8 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     static final int MAX_PER_PUNCTUATION = 10_000;
     /** Deserialized windows kept in memory: the open windows of the recent event time of every group. */
     static final int HOT_WINDOWS = 20_000;
+    /** Bounds {@link #dueKnown}: beyond it, keys are written to the due store again (harmless). */
+    static final int MAX_DUE_KNOWN = 100_000;
 
     private final String aggregateStoreName;
     private final String dueStoreName;
@@ -64,8 +66,12 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     private final StreamsCounters counters;
     private final List<Long> sizesMs;
     private final TreeSet<Long> publishedSizesMs = new TreeSet<>();
-    /** Store-key text of the groups seen lately (bounded: cleared when full); groups are few and hot. */
-    private final Map<WindowGroup, String> groupTexts = new BoundedCache<>();
+    /**
+     * Store-key text of the groups seen lately and their latest open-window key per size (bounded:
+     * cleared when full); groups are few and hot, and most contributions of a group fall in the
+     * windows of its previous one, whose key strings (and their hashes) are then reused.
+     */
+    private final Map<WindowGroup, GroupKeys> groupKeys = new BoundedCache<>();
 
     private final Map<String, WindowGroup> parsedGroups = new BoundedCache<>();
     private final long advanceMs;
@@ -76,6 +82,18 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     private HotValues<String, WindowStats> hot;
 
     private KeyValueStore<String, String> due;
+    /**
+     * Keys this processor has put into {@link #due} since its init and not deleted since: a window
+     * changed again before its update is published needs no second write (the store holds it already).
+     */
+    private final java.util.Set<String> dueKnown = new java.util.HashSet<>();
+    /**
+     * Hopping-window marks ({@code h|...}) this processor has written since its init and not closed
+     * since: each closing slice marks the hopping windows it belongs to, so consecutive slices of a
+     * group mark mostly the same windows; a known mark is not written again.
+     */
+    private final java.util.Set<String> hopKnown = new java.util.HashSet<>();
+
     private PipelineClock clock;
     private long closedUntilMs;
 
@@ -104,6 +122,8 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         this.windows = context.getStateStore(aggregateStoreName);
         this.hot = new HotValues<>(windows, HOT_WINDOWS);
         this.due = context.getStateStore(dueStoreName);
+        this.dueKnown.clear();
+        this.hopKnown.clear();
         String eventTime = due.get(CLOCK_KEY);
         String closed = due.get(CLOSED_KEY);
         clock = new PipelineClock(
@@ -118,18 +138,19 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         if (clock.observe(c.occurredMs(), context.currentSystemTimeMs())) {
             due.put(CLOCK_KEY, Long.toString(clock.eventTimeMs()));
         }
-        String group = groupTexts.computeIfAbsent(record.key(), WindowAggregator::groupText);
-        for (long sizeMs : sizesMs) {
+        GroupKeys keys = groupKeys.computeIfAbsent(record.key(), g -> new GroupKeys(groupText(g), sizesMs.size()));
+        for (int i = 0; i < sizesMs.size(); i++) {
+            long sizeMs = sizesMs.get(i);
             long start = Math.floorDiv(c.occurredMs(), sizeMs) * sizeMs;
             long end = start + sizeMs;
             if (end <= closedUntilMs) {
                 refuseLate(record.key(), c, start, end, sizeMs);
                 continue;
             }
-            String key = openKey(end, sizeMs, group);
+            String key = keys.openKey(i, end, sizeMs);
             WindowStats stats = hot.get(key);
             hot.put(key, c.addTo(stats == null ? WindowStats.empty() : stats));
-            due.put(key, "");
+            markDue(key);
         }
     }
 
@@ -165,13 +186,14 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
             WindowGroup group = parsedGroups.computeIfAbsent(parts[3], WindowAggregator::parseGroup);
             hot.delete(window.key);
             due.delete(window.key);
+            dueKnown.remove(window.key);
             if (publishedSizesMs.contains(sizeMs)) {
                 forward(WindowOutput.Kind.FINAL, group, end - sizeMs, end, sizeMs, sizeMs, window.value.asClosed());
             }
             if (hopMs > 0 && sizeMs == advanceMs) {
                 hot.put(keptKey(end, parts[3]), window.value);
                 for (long e = end; e < end + hopMs; e += advanceMs) {
-                    hot.put(hopKey(e, parts[3]), WindowStats.empty());
+                    markHop(hopKey(e, parts[3]));
                 }
             }
         }
@@ -191,12 +213,15 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         for (String key : closing) {
             String[] parts = key.split("\\|", 3);
             long end = Long.parseLong(parts[1]);
-            WindowStats sum = WindowStats.empty();
+            StatsSum sum = new StatsSum();
             for (long sliceEnd = end - hopMs + advanceMs; sliceEnd <= end; sliceEnd += advanceMs) {
                 WindowStats slice = hot.get(keptKey(sliceEnd, parts[2]));
-                sum = slice == null ? sum : sum.plus(slice);
+                if (slice != null) {
+                    sum.add(slice);
+                }
             }
             hot.delete(key);
+            hopKnown.remove(key);
             hot.delete(keptKey(end - hopMs + advanceMs, parts[2]));
             forward(
                     WindowOutput.Kind.FINAL,
@@ -205,7 +230,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
                     end,
                     hopMs,
                     advanceMs,
-                    sum.asClosed());
+                    sum.result(true));
         }
     }
 
@@ -218,6 +243,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         }
         for (String key : changed) {
             due.delete(key);
+            dueKnown.remove(key);
             WindowStats stats = hot.get(key);
             if (stats == null) {
                 continue;
@@ -235,15 +261,36 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         }
     }
 
+    /** The mark's value is never read (only its key); it is not kept among the hot windows. */
+    private void markHop(String key) {
+        if (hopKnown.size() >= MAX_DUE_KNOWN) {
+            hopKnown.clear();
+        }
+        if (hopKnown.add(key)) {
+            windows.put(key, WindowStats.empty());
+        }
+    }
+
+    private void markDue(String key) {
+        if (dueKnown.size() >= MAX_DUE_KNOWN) {
+            dueKnown.clear();
+        }
+        if (dueKnown.add(key)) {
+            due.put(key, "");
+        }
+    }
+
     /** The hopping window ending at {@code end}: the sum of its open and closed slices. */
     private WindowStats hopSum(long end, String group) {
-        WindowStats sum = WindowStats.empty();
+        StatsSum sum = new StatsSum();
         for (long sliceEnd = end - hopMs + advanceMs; sliceEnd <= end; sliceEnd += advanceMs) {
             WindowStats open = hot.get(openKey(sliceEnd, advanceMs, group));
             WindowStats slice = open != null ? open : hot.get(keptKey(sliceEnd, group));
-            sum = slice == null ? sum : sum.plus(slice);
+            if (slice != null) {
+                sum.add(slice);
+            }
         }
-        return sum;
+        return sum.result(false);
     }
 
     private void refuseLate(WindowGroup group, WindowContribution c, long start, long end, long sizeMs) {
@@ -303,6 +350,27 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
             return Json.mapper().writeValueAsString(group);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write a window group", e);
+        }
+    }
+
+    /** A group's store-key text and the key of the open window it was last updated in, per size. */
+    private static final class GroupKeys {
+        final String text;
+        final long[] ends;
+        final String[] keys;
+
+        GroupKeys(String text, int sizes) {
+            this.text = text;
+            this.ends = new long[sizes];
+            this.keys = new String[sizes];
+        }
+
+        String openKey(int size, long endMs, long sizeMs) {
+            if (keys[size] == null || ends[size] != endMs) {
+                ends[size] = endMs;
+                keys[size] = WindowAggregator.openKey(endMs, sizeMs, text);
+            }
+            return keys[size];
         }
     }
 
