@@ -159,6 +159,29 @@ class IngestConfigTest {
                 .hasMessageContaining("PREFECT_API_URL must be an absolute http:// or https:// URL");
     }
 
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "prefect:4200/api?api-key=urlpass",
+                "http://prefect:4200/api/events?token=urlpass|x",
+                "https:///api?token=urlpass"
+            })
+    void shouldRejectAnInvalidApiUrlWithoutEchoingIt(String url) {
+        Map<String, String> env = minimal();
+        env.put("PREFECT_API_URL", url);
+        env.put("PREFECT_CLOUD_API_URL", "cloud?key=urlpass");
+
+        assertThatThrownBy(() -> IngestConfig.fromEnv(env))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .hasSize(2)
+                        .allSatisfy(p -> assertThat(p).doesNotContain("urlpass", url))
+                        .anySatisfy(p -> assertThat(p).startsWith("PREFECT_API_URL "))
+                        .anySatisfy(p -> assertThat(p)
+                                .isEqualTo("PREFECT_CLOUD_API_URL must be an absolute http:// or https:// URL (no"
+                                        + " scheme)")));
+    }
+
     @Test
     void shouldKeepSecretsOutOfToString() {
         Map<String, String> env = minimal();
