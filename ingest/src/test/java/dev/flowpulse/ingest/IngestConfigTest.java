@@ -141,6 +141,21 @@ class IngestConfigTest {
     }
 
     @Test
+    void shouldCheckLateArrivalsOverTheLastFifteenMinutesUnlessToldOtherwise() {
+        assertThat(IngestConfig.fromEnv(minimal()).recovery().lateness()).isEqualTo(Duration.ofMinutes(15));
+
+        Map<String, String> off = minimal();
+        off.put("FLOWPULSE_INGEST_LATENESS", "0s");
+        assertThat(IngestConfig.fromEnv(off).recovery().lateness()).isZero();
+
+        Map<String, String> tooLong = minimal();
+        tooLong.put("FLOWPULSE_INGEST_LATENESS", "7h");
+        assertThatThrownBy(() -> IngestConfig.fromEnv(tooLong))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("FLOWPULSE_INGEST_LATENESS must be at most 6h");
+    }
+
+    @Test
     void shouldRejectAReconnectMaximumBelowTheMinimum() {
         Map<String, String> env = minimal();
         env.put("FLOWPULSE_INGEST_RECONNECT_MIN", "10s");
