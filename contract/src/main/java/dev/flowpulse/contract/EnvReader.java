@@ -108,7 +108,10 @@ public final class EnvReader {
         return d;
     }
 
-    /** An absolute http(s) URL; a trailing slash is removed. */
+    /**
+     * An absolute http(s) URL; a trailing slash is removed. A problem names the variable and what is
+     * wrong, never the value: a URL may carry credentials ({@code user:pass@}, a token in the query).
+     */
     public URI httpUrl(String name, String defaultValue) {
         String v = string(name, defaultValue);
         if (v == null) {
@@ -117,13 +120,20 @@ public final class EnvReader {
         try {
             URI uri = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-                problems.add(name + " must be an absolute http:// or https:// URL, got '" + v + "'");
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                problems.add(name + " must be an absolute http:// or https:// URL ("
+                        + (scheme.isEmpty() ? "no scheme" : "scheme is not http or https") + ")");
+                return null;
+            }
+            if (uri.getHost() == null) {
+                problems.add(name + " must be an absolute http:// or https:// URL (no valid host name)");
                 return null;
             }
             return uri;
         } catch (URISyntaxException e) {
-            problems.add(name + " is not a valid URL: " + e.getReason());
+            // getReason() describes the problem without the input; getMessage() would quote it.
+            String at = e.getIndex() < 0 ? "" : " at character " + (e.getIndex() + 1);
+            problems.add(name + " is not a valid URL: " + e.getReason() + at);
             return null;
         }
     }

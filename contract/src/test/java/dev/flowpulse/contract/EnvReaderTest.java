@@ -70,4 +70,25 @@ class EnvReaderTest {
         assertThat(new EnvReader(Map.of("U", "http://h:4200/api/")).httpUrl("U", null))
                 .hasToString("http://h:4200/api");
     }
+
+    @Test
+    void shouldNameWhatIsWrongWithAUrlButNeverEchoIt() {
+        // Each value carries a credential where a URL can: userinfo, a query token, or a scheme-less user:pass@.
+        Map<String, String> bad = Map.of(
+                "A", "ftp://admin:hunter2@prefect:4200/api",
+                "B", "http://admin:hunter2@prefect with space:4200/api?token=hunter2",
+                "C", "admin:hunter2@prefect:4200/api",
+                "D", "http:///api?key=hunter2");
+        EnvReader env = new EnvReader(bad);
+        bad.keySet().forEach(name -> assertThat(env.httpUrl(name, null)).isNull());
+
+        assertThatThrownBy(env::check)
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("hunter2")
+                        .doesNotContain("admin")
+                        .contains("A must be an absolute http:// or https:// URL (scheme is not http or https)")
+                        .contains("B is not a valid URL: Illegal character in authority at character")
+                        .contains("C must be an absolute http:// or https:// URL (scheme is not http or https)")
+                        .contains("D must be an absolute http:// or https:// URL (no valid host name)"));
+    }
 }

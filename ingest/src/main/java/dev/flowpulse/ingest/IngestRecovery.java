@@ -6,6 +6,7 @@ import dev.flowpulse.ingest.gap.GapFiller;
 import dev.flowpulse.ingest.gap.GapMetrics;
 import dev.flowpulse.ingest.gap.RecoveryCoordinator;
 import dev.flowpulse.ingest.gap.RecoverySettings;
+import dev.flowpulse.ingest.gap.SeenEvents;
 import dev.flowpulse.ingest.history.HistoryPoller;
 import dev.flowpulse.ingest.prefect.PrefectEndpoints;
 import dev.flowpulse.ingest.publish.RawEventPublisher;
@@ -60,6 +61,7 @@ final class IngestRecovery implements AutoCloseable {
     private final Clock clock;
     private final ResumePointStore store;
     private final RecentEventIds recentIds;
+    private final SeenEvents seenEvents;
     private final PrefectRestClient rest;
     private final ScheduledExecutorService committer;
     private volatile boolean loaded;
@@ -84,7 +86,8 @@ final class IngestRecovery implements AutoCloseable {
         this.clock = clock;
         this.store =
                 new ResumePointStore(config.kafka(), settings.cursorTopic(), config.workspace(), publisher.producer());
-        this.recentIds = new RecentEventIds(RECENT_IDS_TTL, RECENT_IDS_MAX, clock);
+        this.recentIds = new RecentEventIds(recentIdsTtl(settings), RECENT_IDS_MAX, clock);
+        this.seenEvents = new SeenEvents(RECENT_IDS_MAX);
         this.rest = new PrefectRestClient(
                 PrefectEndpoints.of(config), config.rest(), registry, clock, RandomGenerator.getDefault());
         this.committer = Daemons.scheduler("ingest-cursor-commit-" + config.workspace());
@@ -145,15 +148,31 @@ final class IngestRecovery implements AutoCloseable {
         Instant since = stored.map(p -> p.occurred().minus(EventCursor.SLACK))
                 .orElse(clock.instant().minus(config.lookback()));
         ResumeTracker t = new ResumeTracker(stored.orElse(new ResumePoint(since, List.of())));
+        // The late-arrival check accounts for what this process saw, and for the seeded past of the raw topic.
+        Instant seenFrom = since;
         if (stored.isPresent()) {
             log.info(
                     "Resuming workspace {} from {} (stored in {})",
                     config.workspace(),
                     stored.get().occurred(),
                     settings.cursorTopic());
-            RecentIdsSeeder.seed(
-                    config.kafka(), config.topics().rawEvents(), config.workspace(), since, recentIds, RECENT_IDS_MAX);
-            stored.get().eventIdsAtOccurred().forEach(recentIds::add);
+            Instant seedFrom = since.minus(settings.lateness());
+            int seeded = RecentIdsSeeder.seed(
+                    config.kafka(),
+                    config.topics().rawEvents(),
+                    config.workspace(),
+                    seedFrom,
+                    recentIds,
+                    RECENT_IDS_MAX,
+                    seenEvents::seen);
+            if (seeded >= 0) {
+                seenFrom = seedFrom;
+            }
+            ResumePoint point = stored.get();
+            point.eventIdsAtOccurred().forEach(id -> {
+                recentIds.add(id);
+                seenEvents.seen(id, point.occurred());
+            });
         } else if (loaded) {
             log.info(
                     "No resume point for workspace {} in {}: starting at now - {} = {}",
@@ -175,9 +194,11 @@ final class IngestRecovery implements AutoCloseable {
                     publisher,
                     recentIds,
                     watcher,
+                    seenEvents,
                     metrics,
                     gapMetrics);
-            coordinator = new RecoveryCoordinator(filler, watcher, t, gapMetrics, settings, clock, since);
+            coordinator = new RecoveryCoordinator(
+                    filler, watcher, t, gapMetrics, settings, clock, since, seenEvents, seenFrom);
             EventSubscriber s = new EventSubscriber(config, publisher, metrics, clock, recentIds, since, coordinator);
             coordinator.start();
             s.start();
@@ -229,6 +250,12 @@ final class IngestRecovery implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The dedupe cache spans the late-arrival window too, so its full reads republish nothing. */
+    static Duration recentIdsTtl(RecoverySettings settings) {
+        Duration spanned = settings.lateness().plus(settings.rereadInterval()).plus(Duration.ofMinutes(1));
+        return spanned.compareTo(RECENT_IDS_TTL) > 0 ? spanned : RECENT_IDS_TTL;
     }
 
     /** Null until the start-up thread subscribed. */

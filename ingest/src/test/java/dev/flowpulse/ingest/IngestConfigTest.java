@@ -141,6 +141,21 @@ class IngestConfigTest {
     }
 
     @Test
+    void shouldCheckLateArrivalsOverTheLastFifteenMinutesUnlessToldOtherwise() {
+        assertThat(IngestConfig.fromEnv(minimal()).recovery().lateness()).isEqualTo(Duration.ofMinutes(15));
+
+        Map<String, String> off = minimal();
+        off.put("FLOWPULSE_INGEST_LATENESS", "0s");
+        assertThat(IngestConfig.fromEnv(off).recovery().lateness()).isZero();
+
+        Map<String, String> tooLong = minimal();
+        tooLong.put("FLOWPULSE_INGEST_LATENESS", "7h");
+        assertThatThrownBy(() -> IngestConfig.fromEnv(tooLong))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("FLOWPULSE_INGEST_LATENESS must be at most 6h");
+    }
+
+    @Test
     void shouldRejectAReconnectMaximumBelowTheMinimum() {
         Map<String, String> env = minimal();
         env.put("FLOWPULSE_INGEST_RECONNECT_MIN", "10s");
@@ -157,6 +172,29 @@ class IngestConfigTest {
 
         assertThatThrownBy(() -> IngestConfig.fromEnv(env))
                 .hasMessageContaining("PREFECT_API_URL must be an absolute http:// or https:// URL");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "prefect:4200/api?api-key=urlpass",
+                "http://prefect:4200/api/events?token=urlpass|x",
+                "https:///api?token=urlpass"
+            })
+    void shouldRejectAnInvalidApiUrlWithoutEchoingIt(String url) {
+        Map<String, String> env = minimal();
+        env.put("PREFECT_API_URL", url);
+        env.put("PREFECT_CLOUD_API_URL", "cloud?key=urlpass");
+
+        assertThatThrownBy(() -> IngestConfig.fromEnv(env))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems())
+                        .hasSize(2)
+                        .allSatisfy(p -> assertThat(p).doesNotContain("urlpass", url))
+                        .anySatisfy(p -> assertThat(p).startsWith("PREFECT_API_URL "))
+                        .anySatisfy(p -> assertThat(p)
+                                .isEqualTo("PREFECT_CLOUD_API_URL must be an absolute http:// or https:// URL (no"
+                                        + " scheme)")));
     }
 
     @Test

@@ -1,16 +1,19 @@
 package dev.flowpulse.ingest;
 
+import static dev.flowpulse.ingest.IngestTestBed.ids;
+import static dev.flowpulse.ingest.IngestTestBed.newest;
+import static dev.flowpulse.ingest.IngestTestBed.recentScenario;
 import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.contract.DeadLetters;
 import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.ingest.resume.ResumePoint;
 import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.simulator.Scenario;
+import dev.flowpulse.testkit.BrokerExtension;
 import dev.flowpulse.testkit.CommittedRecords;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -18,10 +21,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +32,12 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.TopicConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One ingest process, two Prefect sources ({@code FLOWPULSE_SOURCES=alpha,beta}, each its own
@@ -54,7 +54,8 @@ class SeveralWorkspacesIT {
     private static final String AUTH_BETA = "admin:beta-pass-8e2d";
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerExtension KAFKA = new BrokerExtension("several-it");
 
     private final String suffix = UUID.randomUUID().toString();
     private final String rawTopic = "raw-several-" + suffix;
@@ -64,23 +65,12 @@ class SeveralWorkspacesIT {
     private PrefectSimulator beta;
     private IngestService service;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(Path.of("target", "kafka-several-it-" + UUID.randomUUID()));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     @BeforeEach
     void createTopics() {
-        broker.createTopic(rawTopic, 3, Map.of());
-        broker.createTopic(
-                cursorTopic, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        KAFKA.broker().createTopic(rawTopic, 3, Map.of());
+        KAFKA.broker()
+                .createTopic(
+                        cursorTopic, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
     }
 
     @AfterEach
@@ -100,26 +90,15 @@ class SeveralWorkspacesIT {
     }
 
     private IngestService start(String betaUrl) {
-        Map<String, String> env = new HashMap<>();
+        // Kafka, topics (raw-several-<suffix>, …) and timings shared by both sources.
+        Map<String, String> env = IngestTestBed.sharedEnv(KAFKA.broker(), "several-" + suffix);
         env.put("FLOWPULSE_SOURCES", "alpha,beta");
         env.put("FLOWPULSE_SOURCE_ALPHA_PREFECT_API_URL", alpha.apiUrl().toString());
         env.put("FLOWPULSE_SOURCE_ALPHA_PREFECT_API_AUTH_STRING", AUTH_ALPHA);
         env.put("FLOWPULSE_SOURCE_BETA_PREFECT_API_URL", betaUrl);
         env.put("FLOWPULSE_SOURCE_BETA_PREFECT_API_AUTH_STRING", AUTH_BETA);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("KAFKA_LINGER_MS", "5");
-        env.put("FLOWPULSE_TOPIC_RAW_EVENTS", rawTopic);
-        env.put("FLOWPULSE_TOPIC_DEAD_LETTERS", "dlq-several-" + suffix);
-        env.put("FLOWPULSE_TOPIC_INGEST_CURSOR", cursorTopic);
-        env.put("FLOWPULSE_TOPIC_FLOW_RUN_HISTORY", "history-several-" + suffix);
         env.put("FLOWPULSE_HISTORY_ENABLED", "false");
         env.put("FLOWPULSE_INGEST_LOOKBACK", "30m");
-        env.put("FLOWPULSE_INGEST_CURSOR_COMMIT_INTERVAL", "200ms");
-        env.put("FLOWPULSE_INGEST_GAP_FIRST_EVENT_WAIT", "1s");
-        env.put("FLOWPULSE_INGEST_RECONNECT_MIN", "20ms");
-        env.put("FLOWPULSE_INGEST_RECONNECT_MAX", "300ms");
-        env.put("FLOWPULSE_INGEST_REST_BACKOFF_MIN", "20ms");
-        env.put("FLOWPULSE_INGEST_REST_BACKOFF_MAX", "200ms");
         env.put("FLOWPULSE_INGEST_REST_AUTH_RETRY", "300ms");
         service = new IngestService(IngestSources.fromEnv(env), registry);
         service.start();
@@ -127,28 +106,17 @@ class SeveralWorkspacesIT {
     }
 
     private static CommittedRecords<byte[], byte[]> reader(String topic) {
-        return CommittedRecords.open(broker.clientProperties(), topic);
+        return CommittedRecords.open(KAFKA.broker().clientProperties(), topic);
     }
 
     private static Scenario scenario(long seed) {
-        return Scenario.generate(seed, 15, Instant.now().minus(Scenario.SPAN).minusSeconds(30));
-    }
-
-    private static Set<String> ids(List<ObjectNode> events) {
-        return events.stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+        return recentScenario(seed, 15);
     }
 
     private static Set<String> flows(Scenario scenario) {
         return scenario.expectedStateEntries().keySet().stream()
                 .map(Scenario.StateKey::flow)
                 .collect(Collectors.toSet());
-    }
-
-    private static Instant newest(List<ObjectNode> events) {
-        return events.stream()
-                .map(e -> Instant.parse(e.get("occurred").asText()))
-                .max(Instant::compareTo)
-                .orElseThrow();
     }
 
     /** Event ids on the raw topic per {@code flowpulse.workspace} header. */

@@ -21,10 +21,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The {@code /api/events/out} protocol (reference §2) against the JDK websocket client, as ingest uses it. */
 class EventsOutWebSocketTest {
@@ -32,21 +31,16 @@ class EventsOutWebSocketTest {
     /** The crimson-fox lifecycle runs 09:00:00–09:07:42; "now" just after it. */
     private static final Clock AT_0910 = Clock.fixed(Instant.parse("2026-05-04T09:10:00Z"), ZoneOffset.UTC);
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private final List<JsonNode> crimsonFox = ProbeSupport.crimsonFox();
+    @RegisterExtension
+    final ProbeSessions sessions = new ProbeSessions();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
+    private final List<JsonNode> crimsonFox = ProbeSupport.crimsonFox();
 
     @Test
     void shouldNegotiatePrefectSubprotocolAndAcceptTheRawAuthString() throws Exception {
-        PrefectSimulator sim =
-                simulator(PrefectSimulator.builder().authString("admin:pass").clock(AT_0910));
-        WebSocketProbe ws = socket(sim, "prefect");
+        PrefectSimulator sim = sessions.simulator(
+                PrefectSimulator.builder().authString("admin:pass").clock(AT_0910));
+        WebSocketProbe ws = sessions.socket(sim, "prefect");
 
         assertThat(ws.socket.getSubprotocol()).isEqualTo("prefect");
         ws.send(PrefectSamples.json("websocket/01-auth.json").toString());
@@ -58,7 +52,7 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldCloseWithPolicyViolationWhenTheFirstMessageIsNotAuth() throws Exception {
-        WebSocketProbe ws = socket(simulator(PrefectSimulator.builder()), "prefect");
+        WebSocketProbe ws = sessions.socket(sessions.simulator(PrefectSimulator.builder()), "prefect");
 
         ws.send(ALL_FLOW_RUN_EVENTS);
 
@@ -67,11 +61,11 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldCloseWithPolicyViolationForAMissingOrWrongToken() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().authString("admin:pass"));
-        WebSocketProbe nullToken = socket(sim, "prefect");
-        WebSocketProbe noToken = socket(sim, "prefect");
-        WebSocketProbe wrong = socket(sim, "prefect");
-        WebSocketProbe base64 = socket(sim, "prefect");
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().authString("admin:pass"));
+        WebSocketProbe nullToken = sessions.socket(sim, "prefect");
+        WebSocketProbe noToken = sessions.socket(sim, "prefect");
+        WebSocketProbe wrong = sessions.socket(sim, "prefect");
+        WebSocketProbe base64 = sessions.socket(sim, "prefect");
 
         nullToken.send("{\"type\":\"auth\",\"token\":null}");
         noToken.send("{\"type\":\"auth\"}");
@@ -91,9 +85,9 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldAcceptAnyTokenIncludingNullWithoutAuth() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder());
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder());
         for (String token : new String[] {"null", "\"whatever\""}) {
-            WebSocketProbe ws = socket(sim, "prefect");
+            WebSocketProbe ws = sessions.socket(sim, "prefect");
             ws.send("{\"type\":\"auth\",\"token\":" + token + "}");
             assertThat(next(ws)).isEqualTo("{\"type\":\"auth_success\"}");
         }
@@ -101,9 +95,9 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldAnnounceAuthFailureBeforeClosingInApiKeyMode() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().apiKey("pnu_right"));
-        WebSocketProbe wrong = socket(sim, "prefect");
-        WebSocketProbe right = socket(sim, "prefect");
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().apiKey("pnu_right"));
+        WebSocketProbe wrong = sessions.socket(sim, "prefect");
+        WebSocketProbe right = sessions.socket(sim, "prefect");
 
         wrong.send("{\"type\":\"auth\",\"token\":\"pnu_wrong\"}");
         right.send("{\"type\":\"auth\",\"token\":\"pnu_right\"}");
@@ -117,23 +111,24 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldTakeTheFilterFirstWithoutSubprotocolOnlyWhenNoAuthIsConfigured() throws Exception {
-        PrefectSimulator open = simulator(PrefectSimulator.builder().clock(AT_0910));
+        PrefectSimulator open = sessions.simulator(PrefectSimulator.builder().clock(AT_0910));
         open.publish(obj(crimsonFox.get(0)));
-        WebSocketProbe legacy = socket(open, null);
+        WebSocketProbe legacy = sessions.socket(open, null);
         legacy.send(ALL_FLOW_RUN_EVENTS);
         assertThat(eventName(next(legacy))).isEqualTo("prefect.flow-run.Scheduled");
 
-        WebSocketProbe refused = socket(simulator(PrefectSimulator.builder().authString("admin:pass")), null);
+        WebSocketProbe refused =
+                sessions.socket(sessions.simulator(PrefectSimulator.builder().authString("admin:pass")), null);
         assertThat(refused.socket.getSubprotocol()).isEmpty();
         assertThat(ended(refused).code()).isEqualTo(1002);
     }
 
     @Test
     void shouldCloseWithProtocolErrorForAMissingOrInvalidFilter() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder());
-        WebSocketProbe notFilter = authenticated(sim);
-        WebSocketProbe unknownKey = authenticated(sim);
-        WebSocketProbe nestedUnknownKey = authenticated(sim);
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder());
+        WebSocketProbe notFilter = sessions.authenticated(sim);
+        WebSocketProbe unknownKey = sessions.authenticated(sim);
+        WebSocketProbe nestedUnknownKey = sessions.authenticated(sim);
 
         notFilter.send("{\"type\":\"subscribe\"}");
         unknownKey.send("{\"type\":\"filter\",\"filter\":{\"colour\":\"red\"}}");
@@ -151,11 +146,11 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldBackfillStoredEventsAscendingThenStreamLiveEventsInPublishOrder() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(AT_0910));
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().clock(AT_0910));
         sim.publish(obj(crimsonFox.get(2)));
         sim.publish(obj(crimsonFox.get(0)));
         sim.publish(obj(crimsonFox.get(1)));
-        WebSocketProbe ws = authenticated(sim);
+        WebSocketProbe ws = sessions.authenticated(sim);
 
         ws.send(ALL_FLOW_RUN_EVENTS);
         List<String> backfill = List.of(next(ws), next(ws), next(ws));
@@ -176,12 +171,12 @@ class EventsOutWebSocketTest {
     @Test
     void shouldClampTheBackfillToFifteenMinutesByDefaultAndSkipItWhenNotWanted() throws Exception {
         Clock at0920 = Clock.fixed(Instant.parse("2026-05-04T09:20:00Z"), ZoneOffset.UTC);
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(at0920));
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().clock(at0920));
         crimsonFox.forEach(e -> sim.publish(obj(e)));
 
-        WebSocketProbe clamped = authenticated(sim);
+        WebSocketProbe clamped = sessions.authenticated(sim);
         clamped.send(ALL_FLOW_RUN_EVENTS);
-        WebSocketProbe noBackfill = authenticated(sim);
+        WebSocketProbe noBackfill = sessions.authenticated(sim);
         noBackfill.send(ALL_FLOW_RUN_EVENTS_NO_BACKFILL);
 
         assertThat(eventName(next(clamped)))
@@ -193,8 +188,8 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldApplyOccurredUntilToLiveEvents() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(AT_0910));
-        WebSocketProbe ws = authenticated(sim);
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().clock(AT_0910));
+        WebSocketProbe ws = sessions.authenticated(sim);
         ws.send(
                 "{\"type\":\"filter\",\"filter\":{\"occurred\":{\"since\":\"2026-05-04T09:00:00Z\",\"until\":\"2026-05-04T09:06:00Z\"}}}");
         waiting().until(() -> sim.activeSubscribers() == 1);
@@ -208,9 +203,9 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldNotApplyRelatedCriteriaToLiveEvents() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(AT_0910));
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().clock(AT_0910));
         sim.publish(obj(crimsonFox.get(0)));
-        WebSocketProbe ws = authenticated(sim);
+        WebSocketProbe ws = sessions.authenticated(sim);
         ws.send(
                 "{\"type\":\"filter\",\"filter\":{\"occurred\":{\"since\":\"2026-05-04T09:00:00Z\",\"until\":\"2027-01-01T00:00:00Z\"},"
                         + "\"related\":{\"role\":[\"deployment\"],\"labels\":{\"prefect.resource.name\":\"other\"}}}}");
@@ -223,9 +218,9 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldSkipALiveEventOnceWhenItWasAlreadyBackfilled() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(AT_0910));
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().clock(AT_0910));
         sim.publish(obj(crimsonFox.get(0)));
-        WebSocketProbe ws = authenticated(sim);
+        WebSocketProbe ws = sessions.authenticated(sim);
         ws.send(ALL_FLOW_RUN_EVENTS);
         assertThat(eventName(next(ws))).isEqualTo("prefect.flow-run.Scheduled");
         waiting().until(() -> sim.activeSubscribers() == 1);
@@ -241,7 +236,7 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldAnswerClientPingsWithTheirPayload() throws Exception {
-        WebSocketProbe ws = authenticated(simulator(PrefectSimulator.builder()));
+        WebSocketProbe ws = sessions.authenticated(sessions.simulator(PrefectSimulator.builder()));
 
         ws.ping("hi");
 
@@ -251,8 +246,8 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldPingOpenWebSocketsEveryInterval() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().pingInterval(Duration.ofMillis(100)));
-        WebSocketProbe ws = authenticated(sim);
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().pingInterval(Duration.ofMillis(100)));
+        WebSocketProbe ws = sessions.authenticated(sim);
 
         waiting().until(() -> ws.pingsReceived.get() >= 3);
         assertThat(ws.ended)
@@ -262,7 +257,7 @@ class EventsOutWebSocketTest {
 
     @Test
     void shouldAnswerAPlainRequestToTheWebSocketPathWith400() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder());
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder());
 
         HttpResponse<String> plain = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -275,24 +270,5 @@ class EventsOutWebSocketTest {
 
         assertThat(plain.statusCode()).isEqualTo(400);
         assertThat(plain.body()).isEqualTo("{\"detail\":\"WebSocket upgrade required\"}");
-    }
-
-    private PrefectSimulator simulator(PrefectSimulator.Builder builder) throws Exception {
-        PrefectSimulator sim = builder.build().start();
-        resources.add(sim);
-        return sim;
-    }
-
-    private WebSocketProbe socket(PrefectSimulator sim, String subprotocol) throws Exception {
-        WebSocketProbe ws = WebSocketProbe.connect(sim.apiUrl(), subprotocol);
-        resources.add(ws);
-        return ws;
-    }
-
-    private WebSocketProbe authenticated(PrefectSimulator sim) throws Exception {
-        WebSocketProbe ws = socket(sim, "prefect");
-        ws.send("{\"type\":\"auth\",\"token\":null}");
-        assertThat(next(ws)).isEqualTo("{\"type\":\"auth_success\"}");
-        return ws;
     }
 }

@@ -24,27 +24,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every websocket fault of {@link SimulatorFaults}, plus the backlog and backfill-depth limits, as a client sees them. */
 class WebSocketFaultsTest {
 
     private static final Clock AT_0910 = Clock.fixed(Instant.parse("2026-05-04T09:10:00Z"), ZoneOffset.UTC);
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private final List<JsonNode> crimsonFox = ProbeSupport.crimsonFox();
+    @RegisterExtension
+    final ProbeSessions sessions = new ProbeSessions();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-    }
+    private final List<JsonNode> crimsonFox = ProbeSupport.crimsonFox();
 
     @Test
     void shouldAnswerTheUpgradeWithTheChosenStatusUntilUpgradesAreAcceptedAgain() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder());
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder());
         sim.faults().rejectNextUpgrades(1, 401);
         assertThat(refusedStatus(sim)).isEqualTo(401);
 
@@ -53,7 +48,7 @@ class WebSocketFaultsTest {
         assertThat(refusedStatus(sim)).isEqualTo(403);
         sim.faults().acceptUpgrades();
 
-        WebSocketProbe accepted = authenticated(sim);
+        WebSocketProbe accepted = sessions.authenticated(sim);
         assertThat(accepted.socket.getSubprotocol()).isEqualTo("prefect");
         assertThat(sim.faults().rejectedUpgrades()).isEqualTo(3);
         assertThat(sim.faults().upgradeAttempts()).isEqualTo(4);
@@ -61,8 +56,8 @@ class WebSocketFaultsTest {
 
     @Test
     void shouldDropEveryConnectionWithoutACloseFrame() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(AT_0910));
-        WebSocketProbe ws = subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().clock(AT_0910));
+        WebSocketProbe ws = sessions.subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
 
         sim.faults().dropConnections();
 
@@ -72,9 +67,9 @@ class WebSocketFaultsTest {
 
     @Test
     void shouldSendACloseFrameToEverySubscriber() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(AT_0910));
-        WebSocketProbe a = subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
-        WebSocketProbe b = subscribed(sim, ALL_FLOW_RUN_EVENTS, 2);
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().clock(AT_0910));
+        WebSocketProbe a = sessions.subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
+        WebSocketProbe b = sessions.subscribed(sim, ALL_FLOW_RUN_EVENTS, 2);
 
         sim.faults().closeConnections(1012, "Service restart");
 
@@ -86,15 +81,15 @@ class WebSocketFaultsTest {
     @Test
     void shouldKeepSilentConnectionsOpenWithoutSendingAnything() throws Exception {
         PrefectSimulator sim =
-                simulator(PrefectSimulator.builder().clock(AT_0910).pingInterval(Duration.ofMillis(100)));
-        WebSocketProbe hung = subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
+                sessions.simulator(PrefectSimulator.builder().clock(AT_0910).pingInterval(Duration.ofMillis(100)));
+        WebSocketProbe hung = sessions.subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
         waiting().until(() -> hung.pingsReceived.get() >= 1);
 
         sim.faults().goSilent();
         int pingsBefore = hung.pingsReceived.get();
         sim.publish(obj(crimsonFox.get(3)));
         hung.ping("anyone?");
-        WebSocketProbe newcomer = socket(sim, "prefect");
+        WebSocketProbe newcomer = sessions.socket(sim, "prefect");
         newcomer.send("{\"type\":\"auth\",\"token\":null}");
 
         Duration quiet = Duration.ofMillis(800); // eight ping intervals
@@ -108,7 +103,7 @@ class WebSocketFaultsTest {
                         && !newcomer.ended.isDone());
 
         sim.faults().speakAgain();
-        WebSocketProbe later = subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
+        WebSocketProbe later = sessions.subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
         assertThat(eventName(next(later)))
                 .as("stored while silent, backfilled after")
                 .isEqualTo("prefect.flow-run.Running");
@@ -118,9 +113,9 @@ class WebSocketFaultsTest {
     @Test
     void shouldDropEventsForARealSlowReaderOnceItsBacklogIsFull() throws Exception {
         PrefectSimulator sim =
-                simulator(PrefectSimulator.builder().clock(AT_0910).subscriberBacklog(4));
+                sessions.simulator(PrefectSimulator.builder().clock(AT_0910).subscriberBacklog(4));
         WebSocketProbe slow = WebSocketProbe.connectSlowReader(sim.apiUrl());
-        resources.add(slow);
+        sessions.add(slow);
         slow.send("{\"type\":\"auth\",\"token\":null}");
         assertThat(next(slow)).isEqualTo("{\"type\":\"auth_success\"}");
         slow.send(ALL_FLOW_RUN_EVENTS_NO_BACKFILL);
@@ -142,8 +137,8 @@ class WebSocketFaultsTest {
 
     @Test
     void shouldDropExactlyWhatExceedsPrefectsDefaultBacklogWhileDeliveryIsStalled() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(AT_0910));
-        WebSocketProbe ws = subscribed(sim, ALL_FLOW_RUN_EVENTS_NO_BACKFILL, 1);
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().clock(AT_0910));
+        WebSocketProbe ws = sessions.subscribed(sim, ALL_FLOW_RUN_EVENTS_NO_BACKFILL, 1);
 
         sim.faults().stallDelivery();
         List<ObjectNode> burst = new ArrayList<>();
@@ -168,10 +163,10 @@ class WebSocketFaultsTest {
     @Test
     void shouldClampTheBackfillToAConfiguredDepth() throws Exception {
         PrefectSimulator sim =
-                simulator(PrefectSimulator.builder().clock(AT_0910).backfillWindow(Duration.ofMinutes(3)));
+                sessions.simulator(PrefectSimulator.builder().clock(AT_0910).backfillWindow(Duration.ofMinutes(3)));
         crimsonFox.forEach(e -> sim.publish(obj(e)));
 
-        WebSocketProbe ws = subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
+        WebSocketProbe ws = sessions.subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
 
         assertThat(eventName(next(ws))).as("only 09:07:42 is after 09:07").isEqualTo("prefect.flow-run.Completed");
         nothingArrivesFor(ws, Duration.ofMillis(300));
@@ -179,10 +174,10 @@ class WebSocketFaultsTest {
 
     @Test
     void shouldKeepStoredEventsAndThePortAcrossARestart() throws Exception {
-        PrefectSimulator sim = simulator(PrefectSimulator.builder().clock(AT_0910));
+        PrefectSimulator sim = sessions.simulator(PrefectSimulator.builder().clock(AT_0910));
         String apiUrl = sim.apiUrl().toString();
         sim.publish(obj(crimsonFox.get(0)));
-        WebSocketProbe before = subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
+        WebSocketProbe before = sessions.subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
         assertThat(eventName(next(before))).isEqualTo("prefect.flow-run.Scheduled");
 
         sim.faults().stopServer();
@@ -195,7 +190,7 @@ class WebSocketFaultsTest {
         sim.faults().startServer();
 
         assertThat(sim.apiUrl().toString()).isEqualTo(apiUrl);
-        WebSocketProbe after = subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
+        WebSocketProbe after = sessions.subscribed(sim, ALL_FLOW_RUN_EVENTS, 1);
         assertThat(List.of(next(after), next(after)))
                 .extracting(ProbeSupport::eventName)
                 .containsExactly("prefect.flow-run.Scheduled", "prefect.flow-run.Pending");
@@ -206,7 +201,7 @@ class WebSocketFaultsTest {
         try {
             WebSocketProbe unexpected =
                     WebSocketProbe.open(sim.apiUrl(), "prefect", true).get(20, TimeUnit.SECONDS);
-            resources.add(unexpected);
+            sessions.add(unexpected);
             throw new AssertionError("upgrade was accepted");
         } catch (ExecutionException e) {
             assertThat(e.getCause()).isInstanceOf(WebSocketHandshakeException.class);
@@ -218,32 +213,5 @@ class WebSocketFaultsTest {
         ObjectNode e = bigEvent(crimsonFox.get(3), i);
         ((ObjectNode) e.get("payload")).remove("padding");
         return e;
-    }
-
-    private PrefectSimulator simulator(PrefectSimulator.Builder builder) throws Exception {
-        PrefectSimulator sim = builder.build().start();
-        resources.add(sim);
-        return sim;
-    }
-
-    private WebSocketProbe socket(PrefectSimulator sim, String subprotocol) throws Exception {
-        WebSocketProbe ws = WebSocketProbe.connect(sim.apiUrl(), subprotocol);
-        resources.add(ws);
-        return ws;
-    }
-
-    private WebSocketProbe authenticated(PrefectSimulator sim) throws Exception {
-        WebSocketProbe ws = socket(sim, "prefect");
-        ws.send("{\"type\":\"auth\",\"token\":null}");
-        assertThat(next(ws)).isEqualTo("{\"type\":\"auth_success\"}");
-        return ws;
-    }
-
-    /** Authenticated and filtered; waits until the server counts {@code subscribers} in all. */
-    private WebSocketProbe subscribed(PrefectSimulator sim, String filter, int subscribers) throws Exception {
-        WebSocketProbe ws = authenticated(sim);
-        ws.send(filter);
-        waiting().until(() -> sim.activeSubscribers() == subscribers);
-        return ws;
     }
 }

@@ -3,9 +3,9 @@ package dev.flowpulse.ingest.gap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flowpulse.contract.FlowRunEventParser;
 import dev.flowpulse.contract.Json;
 import dev.flowpulse.ingest.prefect.SubscriptionFilter;
+import dev.flowpulse.ingest.publish.RawEvent;
 import dev.flowpulse.ingest.rest.PrefectApiException;
 import dev.flowpulse.ingest.rest.PrefectRestClient;
 import java.net.URLDecoder;
@@ -92,8 +92,11 @@ public final class EventsFilterPager {
         return new Result(from, until, pages, handed, unreachable);
     }
 
-    /** What one {@link #readOnePage} got: {@code more} when the span holds further events after {@code last}. */
-    public record OnePage(int events, Instant last, boolean more) {}
+    /**
+     * What one {@link #readOnePage} got: {@code more} when the span holds further events after {@code last};
+     * {@code total}, Prefect's count of every stored match in the span (-1 when the answer had none).
+     */
+    public record OnePage(int events, Instant last, boolean more, long total) {}
 
     /**
      * One request only: the first page (up to {@value #PAGE_SIZE} events, ascending) of {@code [since, until]}.
@@ -107,18 +110,17 @@ public final class EventsFilterPager {
             sink.accept(event);
             last[0] = parseOccurred(event, last[0]);
         });
+        JsonNode total = page.path("total");
         return new OnePage(
-                handed, last[0], pageToken(page.path("next_page").asText(null)).isPresent());
+                handed,
+                last[0],
+                pageToken(page.path("next_page").asText(null)).isPresent(),
+                total.canConvertToLong() ? total.longValue() : -1);
     }
 
     private static Instant parseOccurred(ObjectNode event, Instant fallback) {
-        try {
-            Instant occurred =
-                    FlowRunEventParser.parseTime(event.path("occurred").asText(null));
-            return occurred == null ? fallback : occurred;
-        } catch (java.time.format.DateTimeParseException e) {
-            return fallback;
-        }
+        Instant occurred = RawEvent.occurredOrNull(event);
+        return occurred == null ? fallback : occurred;
     }
 
     private static int handOut(JsonNode page, Set<String> seen, Consumer<ObjectNode> sink) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,7 @@ public final class GapFiller {
     private final RawEventPublisher publisher;
     private final RecentEventIds recentIds;
     private final FollowsWatcher watcher;
+    private final SeenEvents seenEvents;
     private final IngestMetrics metrics;
     private final GapMetrics gapMetrics;
 
@@ -45,12 +47,14 @@ public final class GapFiller {
             RawEventPublisher publisher,
             RecentEventIds recentIds,
             FollowsWatcher watcher,
+            SeenEvents seenEvents,
             IngestMetrics metrics,
             GapMetrics gapMetrics) {
         this.pager = pager;
         this.publisher = publisher;
         this.recentIds = recentIds;
         this.watcher = watcher;
+        this.seenEvents = seenEvents;
         this.metrics = metrics;
         this.gapMetrics = gapMetrics;
     }
@@ -82,27 +86,28 @@ public final class GapFiller {
         }
     }
 
-    /** One page at most, for the periodic re-read; empty when the request failed. */
-    public java.util.Optional<EventsFilterPager.OnePage> reread(Instant since, Instant until)
+    /** One page at most, for the periodic re-read and the late-arrival check; empty when the request failed. */
+    public Optional<EventsFilterPager.OnePage> firstPage(Instant since, Instant until, String reason)
             throws InterruptedException {
         Batch batch = new Batch();
         try {
             EventsFilterPager.OnePage page = pager.readOnePage(since, until, batch::offer);
             boolean ok = batch.await();
-            gapMetrics.filled(GapMetrics.REREAD, ok, batch.sent, Duration.between(since, until), Duration.ZERO);
+            gapMetrics.filled(reason, ok, batch.sent, Duration.between(since, until), Duration.ZERO);
             if (batch.sent > 0) {
                 log.warn(
-                        "Re-read {} → {} found {} event(s) the websocket never delivered: published",
+                        "{} {} → {} found {} event(s) the websocket never delivered: published",
+                        reason.equals(GapMetrics.REREAD) ? "Re-read" : "Late-arrival check",
                         since,
                         until,
                         batch.sent);
             }
-            return ok ? java.util.Optional.of(page) : java.util.Optional.empty();
+            return ok ? Optional.of(page) : Optional.empty();
         } catch (PrefectApiException e) {
             batch.await();
-            gapMetrics.filled(GapMetrics.REREAD, false, batch.sent, Duration.ZERO, Duration.ZERO);
-            log.warn("Re-read {} → {} failed: {}", since, until, e.getMessage());
-            return java.util.Optional.empty();
+            gapMetrics.filled(reason, false, batch.sent, Duration.ZERO, Duration.ZERO);
+            log.warn("Reading {} → {} ({}) failed: {}", since, until, reason, e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -115,6 +120,10 @@ public final class GapFiller {
             String id = event.path("id").asText("");
             if (!id.isEmpty()) {
                 watcher.seen(id);
+                Instant occurred = RawEvent.occurredOrNull(event);
+                if (occurred != null) {
+                    seenEvents.seen(id, occurred);
+                }
             }
             RawEvent.Inspection inspection = RawEvent.inspect(event);
             if (inspection instanceof RawEvent.Publishable p) {

@@ -9,7 +9,8 @@ import java.time.Duration;
 /**
  * Meters of recovery through {@code /events/filter}, by reason: {@code start} (first
  * subscription), {@code reconnect}, {@code reread} (periodic re-read), {@code repair} (a
- * {@code follows} pointing at an unseen event). Series exist at 0 from the start. Thread safe.
+ * {@code follows} pointing at an unseen event), {@code late} (the late-arrival check of the trailing
+ * window and the full read it triggers). Series exist at 0 from the start. Thread safe.
  */
 public final class GapMetrics {
 
@@ -17,6 +18,7 @@ public final class GapMetrics {
     public static final String RECONNECT = "reconnect";
     public static final String REREAD = "reread";
     public static final String REPAIR = "repair";
+    public static final String LATE = "late";
 
     private final MeterRegistry registry;
     private final DistributionSummary spanSeconds;
@@ -25,7 +27,7 @@ public final class GapMetrics {
 
     public GapMetrics(MeterRegistry registry) {
         this.registry = registry;
-        for (String reason : new String[] {START, RECONNECT, REREAD, REPAIR}) {
+        for (String reason : new String[] {START, RECONNECT, REREAD, REPAIR, LATE}) {
             fills(reason, "success");
             fills(reason, "failure");
             events(reason);

@@ -1,14 +1,13 @@
 package dev.flowpulse.ingest.gap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flowpulse.contract.FlowRunEventParser;
 import dev.flowpulse.ingest.Daemons;
+import dev.flowpulse.ingest.publish.RawEvent;
 import dev.flowpulse.ingest.resume.ResumeTracker;
 import dev.flowpulse.ingest.websocket.SubscriptionListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +30,9 @@ import org.slf4j.LoggerFactory;
  *       queue dropped.
  *   <li><b>Repair.</b> A {@code follows} naming an unseen event (see {@link FollowsWatcher})
  *       replaces the next re-read by a full read of the five minutes before that event.
+ *   <li><b>Late arrivals.</b> After each re-read (or repair), once no gap fill is pending, one
+ *       {@link LateArrivalCheck} of the trailing {@code lateness} window: Prefect's count of its
+ *       events against the ones seen, a full read only when they differ.
  * </ul>
  *
  * <p>Lifecycle: {@link #start()}, {@link #close()}. Thread safe: listener calls only record
@@ -50,6 +52,8 @@ public final class RecoveryCoordinator implements SubscriptionListener, AutoClos
 
     private final GapFiller filler;
     private final FollowsWatcher watcher;
+    private final SeenEvents seen;
+    private final LateArrivalCheck lateCheck;
     private final ResumeTracker tracker;
     private final GapMetrics metrics;
     private final RecoverySettings settings;
@@ -67,6 +71,11 @@ public final class RecoveryCoordinator implements SubscriptionListener, AutoClos
     private Instant rereadFrom;
     private Instant repairFrom;
 
+    /**
+     * @param since    where this process subscribes from (the re-read starts there)
+     * @param seen     the events seen, shared with {@code filler}
+     * @param seenFrom the oldest {@code occurred} whose events {@code seen} accounts for (the late-arrival check's limit)
+     */
     public RecoveryCoordinator(
             GapFiller filler,
             FollowsWatcher watcher,
@@ -74,9 +83,13 @@ public final class RecoveryCoordinator implements SubscriptionListener, AutoClos
             GapMetrics metrics,
             RecoverySettings settings,
             Clock clock,
-            Instant since) {
+            Instant since,
+            SeenEvents seen,
+            Instant seenFrom) {
         this.filler = filler;
         this.watcher = watcher;
+        this.seen = seen;
+        this.lateCheck = new LateArrivalCheck(filler, seen, settings.lateness(), settings.rereadLag(), clock, seenFrom);
         this.tracker = tracker;
         this.metrics = metrics;
         this.settings = settings;
@@ -131,7 +144,11 @@ public final class RecoveryCoordinator implements SubscriptionListener, AutoClos
     @Override
     public void delivered(ObjectNode event) {
         Optional<Instant> suspicious = watcher.delivered(event);
-        Instant occurred = occurred(event);
+        Instant occurred = RawEvent.occurredOrNull(event);
+        String id = event.path("id").asText("");
+        if (occurred != null && !id.isEmpty()) {
+            seen.seen(id, occurred);
+        }
         synchronized (this) {
             if (suspicious.isPresent()) {
                 metrics.suspectedDrop();
@@ -183,6 +200,18 @@ public final class RecoveryCoordinator implements SubscriptionListener, AutoClos
     }
 
     private void tick() throws InterruptedException {
+        rereadOrRepair();
+        boolean filling;
+        synchronized (this) {
+            filling = fillFrom != null;
+        }
+        // While a start or reconnect fill is pending, the window is not accounted for yet.
+        if (lateCheck.enabled() && !filling) {
+            lateCheck.run();
+        }
+    }
+
+    private void rereadOrRepair() throws InterruptedException {
         Instant now = clock.instant();
         Instant until = now.minus(settings.rereadLag());
         Instant repair;
@@ -213,7 +242,7 @@ public final class RecoveryCoordinator implements SubscriptionListener, AutoClos
         if (!from.isBefore(until)) {
             return;
         }
-        Optional<EventsFilterPager.OnePage> page = filler.reread(from, until);
+        Optional<EventsFilterPager.OnePage> page = filler.firstPage(from, until, GapMetrics.REREAD);
         if (page.isPresent()) {
             EventsFilterPager.OnePage p = page.get();
             if (!p.more() || p.last() == null) {
@@ -240,14 +269,6 @@ public final class RecoveryCoordinator implements SubscriptionListener, AutoClos
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("Recovery task failed unexpectedly", e);
-        }
-    }
-
-    private static Instant occurred(ObjectNode event) {
-        try {
-            return FlowRunEventParser.parseTime(event.path("occurred").asText(null));
-        } catch (DateTimeParseException e) {
-            return null;
         }
     }
 

@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param rereadLag       {@code FLOWPULSE_INGEST_REREAD_LAG}, default 15s: the re-read stays this far behind now
  *                        (Prefect persists events in batches, up to 5 s)
  * @param rereadMaxLag    {@code FLOWPULSE_INGEST_REREAD_MAX_LAG}, default 5m: a re-read further behind skips ahead
+ * @param lateness        {@code FLOWPULSE_INGEST_LATENESS}, default 15m: every re-read interval, the stored events of
+ *                        the trailing {@code [now − lateness, now − rereadLag]} are counted against the ones ingest saw,
+ *                        so a dropped event arriving late (its {@code occurred} already behind the re-read) is found
+ *                        (0 = off; at most {@value #MAX_LATENESS_HOURS} h)
  * @param createTopics    {@code FLOWPULSE_CREATE_TOPICS}, default true: create the cursor and history topics when missing
  * @param partitions      {@code FLOWPULSE_TOPIC_PARTITIONS}, default 3 (the history topic; the cursor topic has 1)
  * @param replication     {@code FLOWPULSE_TOPIC_REPLICATION}, default 1
@@ -29,11 +33,14 @@ public record RecoverySettings(
         Duration rereadInterval,
         Duration rereadLag,
         Duration rereadMaxLag,
+        Duration lateness,
         boolean createTopics,
         int partitions,
         short replication) {
 
     public static final String DEFAULT_CURSOR_TOPIC = "flowpulse.ingest-cursor";
+    public static final Duration DEFAULT_LATENESS = Duration.ofMinutes(15);
+    static final int MAX_LATENESS_HOURS = 6;
 
     public RecoverySettings {
         Objects.requireNonNull(cursorTopic, "cursorTopic");
@@ -43,6 +50,7 @@ public record RecoverySettings(
         Objects.requireNonNull(rereadInterval, "rereadInterval");
         Objects.requireNonNull(rereadLag, "rereadLag");
         Objects.requireNonNull(rereadMaxLag, "rereadMaxLag");
+        Objects.requireNonNull(lateness, "lateness");
     }
 
     public static RecoverySettings fromEnv(EnvReader env) {
@@ -54,8 +62,19 @@ public record RecoverySettings(
                 env.duration("FLOWPULSE_INGEST_REREAD_INTERVAL", Duration.ofSeconds(60)),
                 env.duration("FLOWPULSE_INGEST_REREAD_LAG", Duration.ofSeconds(15)),
                 env.positiveDuration("FLOWPULSE_INGEST_REREAD_MAX_LAG", Duration.ofMinutes(5)),
+                lateness(env),
                 env.bool("FLOWPULSE_CREATE_TOPICS", true),
                 env.integer("FLOWPULSE_TOPIC_PARTITIONS", 3, 1),
                 (short) env.integer("FLOWPULSE_TOPIC_REPLICATION", 1, 1));
+    }
+
+    private static Duration lateness(EnvReader env) {
+        Duration lateness = env.duration("FLOWPULSE_INGEST_LATENESS", DEFAULT_LATENESS);
+        if (lateness.compareTo(Duration.ofHours(MAX_LATENESS_HOURS)) > 0) {
+            // The ids seen in the window are kept in memory, and so is the dedupe cache that spans it.
+            env.problem("FLOWPULSE_INGEST_LATENESS must be at most " + MAX_LATENESS_HOURS + "h");
+            return DEFAULT_LATENESS;
+        }
+        return lateness;
     }
 }

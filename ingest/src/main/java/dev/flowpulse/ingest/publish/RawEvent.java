@@ -65,6 +65,15 @@ public record RawEvent(String id, String flowRunId, Instant occurred, ObjectNode
         return new Publishable(new RawEvent(id, flowRunId.get(), occurred, event));
     }
 
+    /** The event's {@code occurred}, or null when it has none or it does not parse. */
+    public static Instant occurredOrNull(JsonNode event) {
+        try {
+            return FlowRunEventParser.parseTime(text(event, "occurred"));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || !v.isValueNode() || v.isNull() ? null : v.asText();

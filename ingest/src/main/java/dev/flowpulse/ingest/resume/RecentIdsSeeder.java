@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -31,9 +32,18 @@ public final class RecentIdsSeeder {
 
     private RecentIdsSeeder() {}
 
-    /** Returns how many ids were added. */
+    /**
+     * Returns how many ids were added, or -1 when the raw topic could not be read; {@code seen} is
+     * told every id read with its record timestamp ({@code occurred}).
+     */
     public static int seed(
-            Properties kafka, String rawTopic, String workspace, Instant since, RecentEventIds ids, int maxIds) {
+            Properties kafka,
+            String rawTopic,
+            String workspace,
+            Instant since,
+            RecentEventIds ids,
+            int maxIds,
+            BiConsumer<String, Instant> seen) {
         Duration timeout = ResumePointStore.LOAD_TIMEOUT;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(ResumePointStore.consumerProperties(kafka))) {
             List<PartitionInfo> infos = consumer.partitionsFor(rawTopic, timeout);
@@ -61,9 +71,11 @@ public final class RecentIdsSeeder {
                     String id = DeadLetters.get(r.headers(), HeaderNames.EVENT_ID);
                     if (id != null
                             && workspace.equals(DeadLetters.get(r.headers(), HeaderNames.WORKSPACE))
-                            && r.timestamp() >= since.toEpochMilli()
-                            && ids.add(id)) {
-                        added++;
+                            && r.timestamp() >= since.toEpochMilli()) {
+                        seen.accept(id, Instant.ofEpochMilli(r.timestamp()));
+                        if (ids.add(id)) {
+                            added++;
+                        }
                     }
                 }
             }
@@ -74,7 +86,7 @@ public final class RecentIdsSeeder {
                     "Could not read recent event ids back from {} ({}): the replay may republish some",
                     rawTopic,
                     e.toString());
-            return 0;
+            return -1;
         }
     }
 

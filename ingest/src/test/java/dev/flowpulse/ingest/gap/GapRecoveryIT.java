@@ -1,34 +1,34 @@
 package dev.flowpulse.ingest.gap;
 
+import static dev.flowpulse.ingest.IngestTestBed.ids;
+import static dev.flowpulse.ingest.IngestTestBed.newest;
+import static dev.flowpulse.ingest.IngestTestBed.recentScenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.ingest.IngestConfig;
 import dev.flowpulse.ingest.IngestService;
+import dev.flowpulse.ingest.IngestTestBed;
+import dev.flowpulse.ingest.RawRecords;
 import dev.flowpulse.ingest.publish.RawEventPublisher;
 import dev.flowpulse.ingest.resume.ResumePoint;
 import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.simulator.Scenario;
+import dev.flowpulse.testkit.BrokerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every event Prefect stored reaches the raw topic although the websocket's backfill reaches back
@@ -44,25 +44,14 @@ class GapRecoveryIT {
     private static final Duration BACKFILL = Duration.ofSeconds(60);
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerExtension KAFKA = new BrokerExtension("gap-it");
 
     private final String suffix = UUID.randomUUID().toString();
     private final String rawTopic = "raw-" + suffix;
     private final String cursorTopic = "cursor-" + suffix;
     private PrefectSimulator simulator;
     private IngestService service;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(Path.of("target", "kafka-gap-it-" + UUID.randomUUID()));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @AfterEach
     void stop() {
@@ -85,36 +74,11 @@ class GapRecoveryIT {
     }
 
     private IngestService service(SimpleMeterRegistry registry, Map<String, String> overrides) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PREFECT_API_URL", simulator.apiUrl().toString());
-        env.put("PREFECT_API_AUTH_STRING", AUTH);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("KAFKA_LINGER_MS", "5");
-        env.put("FLOWPULSE_TOPIC_RAW_EVENTS", rawTopic);
-        env.put("FLOWPULSE_TOPIC_DEAD_LETTERS", "dlq-" + suffix);
-        env.put("FLOWPULSE_TOPIC_INGEST_CURSOR", cursorTopic);
-        env.put("FLOWPULSE_TOPIC_FLOW_RUN_HISTORY", "history-" + suffix);
-        env.put("FLOWPULSE_INGEST_CURSOR_COMMIT_INTERVAL", "200ms");
-        env.put("FLOWPULSE_INGEST_GAP_FIRST_EVENT_WAIT", "1s");
-        env.put("FLOWPULSE_INGEST_RECONNECT_MIN", "20ms");
-        env.put("FLOWPULSE_INGEST_RECONNECT_MAX", "300ms");
-        env.put("FLOWPULSE_INGEST_REST_BACKOFF_MIN", "20ms");
-        env.put("FLOWPULSE_INGEST_REST_BACKOFF_MAX", "200ms");
+        Map<String, String> env = IngestTestBed.env(simulator.apiUrl(), AUTH, KAFKA.broker(), suffix);
         env.putAll(overrides);
         IngestService s = new IngestService(IngestConfig.fromEnv(env), registry);
         s.start();
         return s;
-    }
-
-    private static Set<String> ids(List<ObjectNode> events) {
-        return events.stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
-    }
-
-    private static Instant newest(List<ObjectNode> events) {
-        return events.stream()
-                .map(e -> Instant.parse(e.get("occurred").asText()))
-                .max(Instant::compareTo)
-                .orElseThrow();
     }
 
     private static double fills(SimpleMeterRegistry registry, String reason) {
@@ -125,7 +89,7 @@ class GapRecoveryIT {
                 .count();
     }
 
-    private Optional<ResumePoint> storedPoint(TopicRecords cursor) {
+    private Optional<ResumePoint> storedPoint(RawRecords cursor) {
         List<ConsumerRecord<String, byte[]>> records = cursor.poll();
         return records.isEmpty()
                 ? Optional.empty()
@@ -135,15 +99,13 @@ class GapRecoveryIT {
     @Test
     void shouldRecoverEverythingOlderThanTheBackfillWindowOnAFirstStartWithALongerLookback() throws Exception {
         simulator = simulator(0, 256);
-        List<ObjectNode> events = Scenario.generate(
-                        41, 20, Instant.now().minus(Scenario.SPAN).minusSeconds(30))
-                .events();
+        List<ObjectNode> events = recentScenario(41, 20).events();
         simulator.publish(events);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
         service = service(registry, Map.of("FLOWPULSE_INGEST_LOOKBACK", "2h"));
 
-        try (TopicRecords raw = new TopicRecords(broker, rawTopic)) {
+        try (RawRecords raw = new RawRecords(KAFKA.broker(), rawTopic)) {
             await().atMost(WAIT)
                     .untilAsserted(() -> assertThat(raw.distinctEventIds()).isEqualTo(ids(events)));
             assertThat(raw.eventIds()).hasSize(events.size()); // nothing twice
@@ -155,15 +117,13 @@ class GapRecoveryIT {
     @Test
     void shouldResumeFromTheCursorInKafkaAfterAnOutageLongerThanTheBackfillWindow() throws Exception {
         simulator = simulator(0, 256);
-        List<ObjectNode> events = Scenario.generate(
-                        42, 24, Instant.now().minus(Scenario.SPAN).minusSeconds(30))
-                .events();
+        List<ObjectNode> events = recentScenario(42, 24).events();
         List<ObjectNode> before = events.subList(0, events.size() / 3);
         List<ObjectNode> during = events.subList(events.size() / 3, events.size());
         simulator.publish(before);
 
-        try (TopicRecords raw = new TopicRecords(broker, rawTopic);
-                TopicRecords cursor = new TopicRecords(broker, cursorTopic)) {
+        try (RawRecords raw = new RawRecords(KAFKA.broker(), rawTopic);
+                RawRecords cursor = new RawRecords(KAFKA.broker(), cursorTopic)) {
             service = service(new SimpleMeterRegistry(), Map.of("FLOWPULSE_INGEST_LOOKBACK", "30m"));
             await().atMost(WAIT)
                     .untilAsserted(() -> assertThat(raw.distinctEventIds()).isEqualTo(ids(before)));
@@ -194,13 +154,11 @@ class GapRecoveryIT {
     void shouldRecoverAfterPrefectRestartsWithEventsBeyondItsBackfill() throws Exception {
         simulator = simulator(0, 256);
         int port = simulator.apiUrl().getPort();
-        List<ObjectNode> events = Scenario.generate(
-                        43, 18, Instant.now().minus(Scenario.SPAN).minusSeconds(30))
-                .events();
+        List<ObjectNode> events = recentScenario(43, 18).events();
         List<ObjectNode> before = events.subList(0, events.size() / 2);
         simulator.publish(before);
 
-        try (TopicRecords raw = new TopicRecords(broker, rawTopic)) {
+        try (RawRecords raw = new RawRecords(KAFKA.broker(), rawTopic)) {
             service = service(new SimpleMeterRegistry(), Map.of("FLOWPULSE_INGEST_LOOKBACK", "30m"));
             await().atMost(WAIT)
                     .untilAsserted(() -> assertThat(raw.distinctEventIds()).isEqualTo(ids(before)));
@@ -216,33 +174,41 @@ class GapRecoveryIT {
     }
 
     @Test
-    void shouldRepairEventsPrefectsLiveQueueDropped() throws Exception {
-        simulator = simulator(0, 1); // a one-event subscriber queue: a burst overflows it
+    void shouldRecoverLateArrivalsPrefectsLiveQueueDroppedBehindTheReread() throws Exception {
+        int backlog = 8;
+        simulator = simulator(0, backlog);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // The re-read runs right behind now, so it has passed every event of the burst below before it is
+        // published: a dropped one can only come back through the late-arrival check of the trailing 15 min.
         service = service(
                 registry,
                 Map.of(
                         "FLOWPULSE_INGEST_REREAD_INTERVAL", "300ms",
                         "FLOWPULSE_INGEST_REREAD_LAG", "0s",
-                        "FLOWPULSE_INGEST_REREAD_MAX_LAG", "1h"));
+                        "FLOWPULSE_INGEST_LATENESS", "15m"));
         await().atMost(WAIT).until(() -> simulator.activeSubscribers() == 1 && fills(registry, GapMetrics.START) == 1);
+        // Late arrivals: every event occurred minutes before Prefect streams it live.
         List<ObjectNode> events = Scenario.generate(
                         44, 60, Instant.now().minus(Scenario.SPAN).minusSeconds(5))
                 .events();
 
+        // A reader too slow for the burst: the queue takes the first `backlog` events, Prefect drops the rest.
+        simulator.faults().stallDelivery();
         simulator.publish(events);
+        assertThat(simulator.droppedEvents()).isEqualTo(events.size() - backlog);
+        simulator.faults().resumeDelivery();
 
-        try (TopicRecords raw = new TopicRecords(broker, rawTopic)) {
+        try (RawRecords raw = new RawRecords(KAFKA.broker(), rawTopic)) {
             await().atMost(WAIT)
                     .untilAsserted(() -> assertThat(raw.distinctEventIds()).isEqualTo(ids(events)));
-            assertThat(raw.eventIds()).hasSize(events.size());
-            if (simulator.droppedEvents() > 0) {
-                assertThat(raw.fromSource(RawEventPublisher.SOURCE_EVENTS_FILTER))
-                        .isPositive();
-            }
+            assertThat(raw.eventIds()).hasSize(events.size()); // each exactly once
+            assertThat(raw.fromSource(RawEventPublisher.SOURCE_EVENTS_FILTER)).isPositive();
         }
-        System.out.println("queue overflow test: Prefect dropped " + simulator.droppedEvents() + " of " + events.size()
-                + " live events");
+        assertThat(registry.get("flowpulse.ingest.gap.fill.events")
+                        .tag("reason", GapMetrics.LATE)
+                        .counter()
+                        .count())
+                .isPositive();
     }
 
     @Test
@@ -258,7 +224,7 @@ class GapRecoveryIT {
 
         service = service(new SimpleMeterRegistry(), Map.of());
 
-        try (TopicRecords raw = new TopicRecords(broker, rawTopic)) {
+        try (RawRecords raw = new RawRecords(KAFKA.broker(), rawTopic)) {
             await().atMost(WAIT)
                     .untilAsserted(() -> assertThat(raw.distinctEventIds())
                             .containsExactly(huge.get("id").asText()));
@@ -281,7 +247,7 @@ class GapRecoveryIT {
         simulator.publish(events);
         String workspace = "127.0.0.1:" + simulator.apiUrl().getPort();
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
-                broker.clientProperties(),
+                KAFKA.broker().clientProperties(),
                 new org.apache.kafka.common.serialization.StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
@@ -290,7 +256,7 @@ class GapRecoveryIT {
         }
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-        try (TopicRecords raw = new TopicRecords(broker, rawTopic)) {
+        try (RawRecords raw = new RawRecords(KAFKA.broker(), rawTopic)) {
             long started = System.nanoTime();
             service = service(registry, Map.of("FLOWPULSE_INGEST_LOOKBACK", "1s"));
             await().atMost(WAIT)

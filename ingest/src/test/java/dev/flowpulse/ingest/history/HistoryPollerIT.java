@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flowpulse.broker.EmbeddedKafkaBroker;
 import dev.flowpulse.contract.Json;
 import dev.flowpulse.contract.Secret;
 import dev.flowpulse.ingest.prefect.PrefectEndpoints;
@@ -12,8 +11,8 @@ import dev.flowpulse.ingest.rest.PrefectRestClient;
 import dev.flowpulse.ingest.rest.RestSettings;
 import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.simulator.Scenario;
+import dev.flowpulse.testkit.BrokerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,11 +33,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The poller against the simulator's {@code /flow_runs/history} and a real broker: read as a table
@@ -49,24 +48,14 @@ import org.junit.jupiter.api.Timeout;
 class HistoryPollerIT {
 
     private static final String AUTH = "admin:history-it-7d1e";
-    private static EmbeddedKafkaBroker broker;
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(Path.of("target", "kafka-history-it-" + UUID.randomUUID()));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension KAFKA = new BrokerExtension("history-it");
 
     /** count_runs per key, from the topic read as a table. */
     private static Map<String, Long> table(String topic) {
         Properties props = new Properties();
-        props.putAll(broker.clientProperties());
+        props.putAll(KAFKA.broker().clientProperties());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, Long> table = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer =
@@ -109,7 +98,7 @@ class HistoryPollerIT {
     @Test
     void shouldMirrorPrefectsHistoryAsUpsertsAndTombstones() throws Exception {
         String topic = "history-" + UUID.randomUUID();
-        broker.createTopic(topic, 3, Map.of("cleanup.policy", "compact"));
+        KAFKA.broker().createTopic(topic, 3, Map.of("cleanup.policy", "compact"));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         HistorySettings settings =
                 new HistorySettings(true, Duration.ofHours(1), Duration.ofHours(3), Duration.ofMinutes(15), topic);
@@ -117,7 +106,7 @@ class HistoryPollerIT {
                         51, 12, Instant.now().minus(Scenario.SPAN).minusSeconds(60))
                 .events();
         Properties producerProps = new Properties();
-        producerProps.putAll(broker.clientProperties());
+        producerProps.putAll(KAFKA.broker().clientProperties());
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         try (PrefectSimulator simulator =
@@ -131,8 +120,15 @@ class HistoryPollerIT {
                     Clock.systemUTC(),
                     RandomGenerator.getDefault());
             String workspace = "127.0.0.1:" + simulator.apiUrl().getPort();
-            HistoryPoller poller = new HistoryPoller(
-                    client, broker.clientProperties(), producer, settings, workspace, Clock.systemUTC(), registry);
+            Function<SimpleMeterRegistry, HistoryPoller> newPoller = meters -> new HistoryPoller(
+                    client,
+                    KAFKA.broker().clientProperties(),
+                    producer,
+                    settings,
+                    workspace,
+                    Clock.systemUTC(),
+                    meters);
+            HistoryPoller poller = newPoller.apply(registry);
             poller.loadPublished();
 
             // Half of the events: runs are mid-flight (Pending, Running, ...).
@@ -146,8 +142,7 @@ class HistoryPollerIT {
             // The rest, while ingest is restarted: runs finish, mid-flight cells vanish.
             simulator.publish(events.subList(events.size() / 2, events.size()));
             SimpleMeterRegistry restarted = new SimpleMeterRegistry();
-            poller = new HistoryPoller(
-                    client, broker.clientProperties(), producer, settings, workspace, Clock.systemUTC(), restarted);
+            poller = newPoller.apply(restarted);
             poller.loadPublished();
             registry = restarted;
             assertThat(poller.poll()).isTrue();

@@ -1,5 +1,6 @@
 package dev.flowpulse.ingest.websocket;
 
+import static dev.flowpulse.ingest.IngestTestBed.ids;
 import static java.util.concurrent.TimeUnit.MINUTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +11,7 @@ import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.contract.Topics;
 import dev.flowpulse.ingest.IngestConfig;
 import dev.flowpulse.ingest.IngestMetrics;
+import dev.flowpulse.ingest.IngestTestBed;
 import dev.flowpulse.ingest.LogCapture;
 import dev.flowpulse.ingest.publish.RawEventPublisher;
 import dev.flowpulse.simulator.PrefectSimulator;
@@ -18,13 +20,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -79,12 +79,7 @@ class EventSubscriberIT {
     }
 
     private static Scenario scenario(long seed, int runs) {
-        // Every event lies within Scenario.SPAN (10 min) after the start: all in the past, all backfillable.
-        return Scenario.generate(seed, runs, Instant.now().minus(Scenario.SPAN).minusSeconds(30));
-    }
-
-    private static Set<String> ids(List<ObjectNode> events) {
-        return events.stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+        return IngestTestBed.recentScenario(seed, runs);
     }
 
     private List<String> publishedIds() {
@@ -115,10 +110,7 @@ class EventSubscriberIT {
     }
 
     private double connects(String outcome) {
-        return registry.get("flowpulse.ingest.connects")
-                .tag("outcome", outcome)
-                .counter()
-                .count();
+        return IngestTestBed.connects(registry, outcome);
     }
 
     @Test

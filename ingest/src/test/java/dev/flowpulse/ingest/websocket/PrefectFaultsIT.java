@@ -1,43 +1,35 @@
 package dev.flowpulse.ingest.websocket;
 
+import static dev.flowpulse.ingest.IngestTestBed.ids;
+import static dev.flowpulse.ingest.IngestTestBed.recentScenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flowpulse.broker.EmbeddedKafkaBroker;
-import dev.flowpulse.contract.DeadLetters;
-import dev.flowpulse.contract.HeaderNames;
 import dev.flowpulse.ingest.IngestConfig;
 import dev.flowpulse.ingest.IngestMetrics;
 import dev.flowpulse.ingest.IngestService;
+import dev.flowpulse.ingest.IngestTestBed;
 import dev.flowpulse.ingest.LogCapture;
+import dev.flowpulse.ingest.RawRecords;
 import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.simulator.Scenario;
+import dev.flowpulse.testkit.BrokerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.core.ConditionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -53,30 +45,20 @@ class PrefectFaultsIT {
     private static final String AUTH_STRING = "admin:faults-pass-3d9a";
     private static final Duration RECONNECT_MAX = Duration.ofMillis(400);
 
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final BrokerExtension KAFKA = new BrokerExtension("faults-it");
 
-    private final String rawTopic = "raw-" + UUID.randomUUID();
+    private final String suffix = UUID.randomUUID().toString();
+    private final String rawTopic = "raw-" + suffix;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private PrefectSimulator simulator;
-    private RawTopic topic;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start(Path.of("target", "kafka-faults-it-" + UUID.randomUUID()));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    private RawRecords topic;
 
     @BeforeEach
     void createTopics() {
-        broker.createTopic(rawTopic, 3, Map.of());
-        topic = new RawTopic(rawTopic);
+        KAFKA.broker().createTopic(rawTopic, 3, Map.of());
+        topic = new RawRecords(KAFKA.broker(), rawTopic);
         resources.add(topic);
     }
 
@@ -107,7 +89,7 @@ class PrefectFaultsIT {
                     .isGreaterThanOrEqualTo(RECONNECT_MAX.multipliedBy(3).minusMillis(100));
             assertThat(connects(IngestMetrics.CONNECT_AUTH_FAILED)).isGreaterThanOrEqualTo(3);
             assertThat(connects(IngestMetrics.CONNECT_SUCCESS)).isZero();
-            assertThat(topic.eventIds()).isEmpty();
+            assertThat(topic.distinctEventIds()).isEmpty();
             assertThat(logs.text())
                     .contains("Prefect rejected the event websocket credential (PREFECT_API_AUTH_STRING)")
                     .contains("websocket upgrade answered HTTP " + status)
@@ -126,7 +108,7 @@ class PrefectFaultsIT {
         int third = events.size() / 3;
         simulator.publish(events.subList(0, third));
         service(Map.of());
-        waiting().until(() -> topic.eventIds().size() == third);
+        waiting().until(() -> topic.distinctEventIds().size() == third);
 
         try (LogCapture logs = new LogCapture()) {
             simulator.faults().dropConnections();
@@ -146,7 +128,7 @@ class PrefectFaultsIT {
         int half = events.size() / 2;
         simulator.publish(events.subList(0, half));
         service(Map.of());
-        waiting().until(() -> topic.eventIds().size() == half);
+        waiting().until(() -> topic.distinctEventIds().size() == half);
 
         try (LogCapture logs = new LogCapture()) {
             simulator.faults().closeConnections(1000, "server shutting down");
@@ -165,7 +147,7 @@ class PrefectFaultsIT {
         int third = events.size() / 3;
         simulator.publish(events.subList(0, third));
         service(Map.of("FLOWPULSE_INGEST_PING_INTERVAL", "300ms"));
-        waiting().until(() -> topic.eventIds().size() == third);
+        waiting().until(() -> topic.distinctEventIds().size() == third);
 
         try (LogCapture logs = new LogCapture()) {
             simulator.faults().goSilent();
@@ -175,7 +157,7 @@ class PrefectFaultsIT {
             waiting().until(() -> connects(IngestMetrics.CONNECT_ERROR) >= 2);
             assertThat(logs.text()).contains("Event websocket ping timeout: nothing received for 600 ms");
         }
-        assertThat(topic.eventIds()).hasSize(third);
+        assertThat(topic.distinctEventIds()).hasSize(third);
 
         simulator.faults().speakAgain();
         awaitResubscribed(2);
@@ -197,7 +179,7 @@ class PrefectFaultsIT {
                 .as("Prefect drops what exceeds the backlog")
                 .isEqualTo(6);
         simulator.faults().resumeDelivery();
-        waiting().until(() -> topic.eventIds().equals(ids(events.subList(0, 4))));
+        waiting().until(() -> topic.distinctEventIds().equals(ids(events.subList(0, 4))));
 
         // Ingest cannot see Prefect's silent drops; the next subscription's backfill (from the
         // cursor, one minute behind the last event) brings them back.
@@ -237,7 +219,7 @@ class PrefectFaultsIT {
         int third = events.size() / 3;
         simulator.publish(events.subList(0, third));
         service(Map.of());
-        waiting().until(() -> topic.eventIds().size() == third);
+        waiting().until(() -> topic.distinctEventIds().size() == third);
 
         try (LogCapture logs = new LogCapture()) {
             simulator.faults().stopServer();
@@ -258,25 +240,13 @@ class PrefectFaultsIT {
         return await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(25));
     }
 
-    /** Every event of a scenario lies 10.5 to 0.5 minutes ago: all backfillable, none in the future. */
-    private static Scenario recentScenario(long seed, int runs) {
-        return Scenario.generate(seed, runs, Instant.now().minus(Scenario.SPAN).minusSeconds(30));
-    }
-
     private void simulator(PrefectSimulator.Builder builder) throws Exception {
         simulator = builder.build().start();
         resources.add(simulator);
     }
 
     private void service(Map<String, String> overrides) {
-        Map<String, String> env = new HashMap<>();
-        env.put("PREFECT_API_URL", simulator.apiUrl().toString());
-        env.put("PREFECT_API_AUTH_STRING", AUTH_STRING);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        env.put("KAFKA_LINGER_MS", "5");
-        env.put("FLOWPULSE_TOPIC_RAW_EVENTS", rawTopic);
-        env.put("FLOWPULSE_TOPIC_DEAD_LETTERS", "dlq-" + rawTopic);
-        env.put("FLOWPULSE_INGEST_RECONNECT_MIN", "20ms");
+        Map<String, String> env = IngestTestBed.env(simulator.apiUrl(), AUTH_STRING, KAFKA.broker(), suffix);
         env.put("FLOWPULSE_INGEST_RECONNECT_MAX", RECONNECT_MAX.toMillis() + "ms");
         env.putAll(overrides);
         IngestService service = new IngestService(IngestConfig.fromEnv(env), registry);
@@ -292,19 +262,12 @@ class PrefectFaultsIT {
 
     /** Waits until the topic holds exactly these ids, then checks none of them came twice. */
     private void awaitExactlyOnce(Set<String> expected) {
-        waiting().until(() -> topic.eventIds().equals(expected));
-        assertThat(topic.eventIdList()).hasSameSizeAs(expected);
-    }
-
-    private static Set<String> ids(List<ObjectNode> events) {
-        return events.stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+        waiting().until(() -> topic.distinctEventIds().equals(expected));
+        assertThat(topic.eventIds()).hasSameSizeAs(expected);
     }
 
     private double connects(String outcome) {
-        return registry.get("flowpulse.ingest.connects")
-                .tag("outcome", outcome)
-                .counter()
-                .count();
+        return IngestTestBed.connects(registry, outcome);
     }
 
     private double counter(String name) {
@@ -313,44 +276,5 @@ class PrefectFaultsIT {
 
     private double gauge(String name) {
         return registry.get(name).gauge().value();
-    }
-
-    /** The raw topic from the beginning, as a {@code read_committed} consumer without a group sees it. */
-    private static final class RawTopic implements AutoCloseable {
-
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final List<String> eventIds = new ArrayList<>();
-
-        RawTopic(String name) {
-            Properties props = new Properties();
-            props.putAll(broker.clientProperties());
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            consumer = new KafkaConsumer<>(props);
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < 3; p++) {
-                partitions.add(new TopicPartition(name, p));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-        }
-
-        /** Every record's event id so far, in arrival order, duplicates included. */
-        synchronized List<String> eventIdList() {
-            consumer.poll(Duration.ofMillis(100))
-                    .forEach(r -> eventIds.add(DeadLetters.get(r.headers(), HeaderNames.EVENT_ID)));
-            return List.copyOf(eventIds);
-        }
-
-        Set<String> eventIds() {
-            return Set.copyOf(eventIdList());
-        }
-
-        @Override
-        public synchronized void close() {
-            consumer.close();
-        }
     }
 }

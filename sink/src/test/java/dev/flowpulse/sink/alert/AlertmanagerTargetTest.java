@@ -64,7 +64,7 @@ class AlertmanagerTargetTest {
                                 .containsExactly(
                                         "FLOWPULSE_ALERT_RULES: target/absent.yml: cannot read the alert rules file"
                                                 + " (NoSuchFileException)",
-                                        "FLOWPULSE_PREFECT_UI_URL must be an absolute http:// or https:// URL, got 'prefect'"));
+                                        "FLOWPULSE_PREFECT_UI_URL must be an absolute http:// or https:// URL (no scheme)"));
     }
 
     @Test
