@@ -370,7 +370,7 @@ final class HangingTransactionGuard {
     }
 
     /** The decision this coordinator record makes on the open transaction, if it is one. */
-    private static Optional<Outcome> prepared(TransactionMetadata m, OpenTransaction txn) {
+    static Optional<Outcome> prepared(TransactionMetadata m, OpenTransaction txn) {
         if (m.producerId() != txn.producerId() || !m.topicPartitions().contains(txn.partition())) {
             return Optional.empty();
         }
