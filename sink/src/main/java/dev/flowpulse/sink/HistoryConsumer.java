@@ -64,6 +64,7 @@ final class HistoryConsumer implements CompactedTopicReader.Handler {
                 Gauge.builder("flowpulse.sink.history.caught_up", caughtUp, c -> c.getAsBoolean() ? 1 : 0)
                         .description("1 once the flow-run history topic was read up to the end offsets seen at"
                                 + " start (the history gauges are served from then on), else 0")
+                        .strongReference(true) // the supplier is a method reference nothing else holds
                         .register(registry),
                 Gauge.builder("flowpulse.sink.history.cells", table, HistoryTable::size)
                         .description("Cells of the flow-run history topic currently held")
