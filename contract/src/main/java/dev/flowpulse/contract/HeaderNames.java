@@ -14,7 +14,7 @@ public final class HeaderNames {
     public static final String DLQ_REASON = "flowpulse.dlq.reason";
     /** Dead letters: one human-readable line. */
     public static final String DLQ_DETAIL = "flowpulse.dlq.detail";
-    /** Dead letters: the service that set the record aside ({@code ingest}, {@code streams}). */
+    /** Dead letters: the service that set the record aside ({@code ingest}, {@code streams}, {@code sink}). */
     public static final String DLQ_STAGE = "flowpulse.dlq.stage";
 
     public static final String DLQ_SOURCE_TOPIC = "flowpulse.dlq.source-topic";

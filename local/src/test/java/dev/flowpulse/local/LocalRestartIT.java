@@ -17,10 +17,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Tag;
@@ -43,12 +41,9 @@ class LocalRestartIT {
 
     private static final long SEED = 20261201L;
     private static final int RUNS = 40;
-    /** Per wait: each start of the launcher is a JVM with a broker and three services on a loaded 2-core machine. */
-    private static final Duration DEADLINE = Duration.ofMinutes(4);
-
-    private static final Path JAR = Path.of("target", "flowpulse-local.jar").toAbsolutePath();
-    private static final Pattern METRICS = Pattern.compile("^\\s*metrics\\s+(\\S+)", Pattern.MULTILINE);
-    private static final Pattern KAFKA = Pattern.compile("^\\s*kafka\\s+(\\S+)", Pattern.MULTILINE);
+    private static final Duration DEADLINE = LocalLauncher.DEADLINE;
+    private static final Pattern METRICS = LocalLauncher.METRICS;
+    private static final Pattern KAFKA = LocalLauncher.KAFKA;
 
     private static ConditionFactory eventually() {
         return await().atMost(DEADLINE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250));
@@ -56,7 +51,7 @@ class LocalRestartIT {
 
     @Test
     void shouldContinueTheCountersExactlyAfterKillMinusNine() throws Exception {
-        assertThat(JAR).as("built by mvn package").exists();
+        assertThat(LocalLauncher.JAR).as("built by mvn package").exists();
         String id = "restart-it-" + UUID.randomUUID();
         Path dir = Path.of("target", id).toAbsolutePath();
         Files.createDirectories(dir);
@@ -75,7 +70,7 @@ class LocalRestartIT {
         try (PrefectSimulator prefect = PrefectSimulator.builder().build().start()) {
             prefect.publish(events.subList(0, half)); // stored before the launcher connects
 
-            Launcher first = Launcher.start(dir, "first", prefect.apiUrl());
+            LocalLauncher first = start(dir, "first", prefect.apiUrl());
             String firstKafka;
             try {
                 URI metrics = URI.create(first.awaitBanner(METRICS));
@@ -91,7 +86,7 @@ class LocalRestartIT {
             }
             prefect.publish(events.subList(threeQuarters, events.size())); // while the launcher is down
 
-            Launcher second = Launcher.start(dir, "second", prefect.apiUrl());
+            LocalLauncher second = start(dir, "second", prefect.apiUrl());
             try {
                 URI metrics = URI.create(second.awaitBanner(METRICS));
                 assertThat(second.awaitBanner(KAFKA))
@@ -110,12 +105,12 @@ class LocalRestartIT {
                         .info("All {} expected samples scraped after kill -9 and restart", expected.size());
 
                 // A second launcher on the same directory is refused, and leaves the first running.
-                Launcher intruder = Launcher.start(dir, "intruder", prefect.apiUrl());
-                assertThat(intruder.process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                LocalLauncher intruder = start(dir, "intruder", prefect.apiUrl());
+                assertThat(intruder.process().waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS))
                         .as("exits by itself")
                         .isTrue();
-                assertThat(intruder.process.exitValue()).isNotZero();
-                assertThat(Files.readString(intruder.stderr, UTF_8))
+                assertThat(intruder.process().exitValue()).isNotZero();
+                assertThat(Files.readString(intruder.stderr(), UTF_8))
                         .contains("is in use by another flowpulse launcher");
                 assertThat(ScenarioMetrics.mismatches(ScenarioMetrics.scrape(metrics), expected))
                         .isEmpty();
@@ -125,47 +120,7 @@ class LocalRestartIT {
         }
     }
 
-    /** One run of the launcher jar, its output in files beside its data. */
-    private record Launcher(Process process, Path stdout, Path stderr) {
-
-        static Launcher start(Path dir, String name, URI prefect) throws IOException {
-            Path stdout = dir.resolveSibling(dir.getFileName() + "-" + name + ".out");
-            Path stderr = dir.resolveSibling(dir.getFileName() + "-" + name + ".err");
-            ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC",
-                    "-Xmx768m",
-                    "-jar",
-                    JAR.toString());
-            builder.environment()
-                    .keySet()
-                    .removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("PREFECT_") || k.startsWith("FLOWPULSE_"));
-            builder.environment()
-                    .putAll(Map.of(
-                            "PREFECT_API_URL", prefect.toString(),
-                            "FLOWPULSE_LOCAL_DIR", dir.toString(),
-                            "FLOWPULSE_SINK_HTTP_PORT", "0"));
-            builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-            return new Launcher(builder.start(), stdout, stderr);
-        }
-
-        /** The first group of {@code pattern} in the banner on stdout, once printed. */
-        String awaitBanner(Pattern pattern) {
-            return eventually().until(() -> find(pattern), Optional::isPresent).orElseThrow();
-        }
-
-        private Optional<String> find(Pattern pattern) throws IOException {
-            assertThat(process.isAlive())
-                    .as("launcher running; stderr: %s", Files.readString(stderr, UTF_8))
-                    .isTrue();
-            Matcher m = pattern.matcher(Files.readString(stdout, UTF_8));
-            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
-        }
-
-        /** {@code kill -9} (SIGKILL on Linux): no shutdown hook, nothing flushed or closed. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(1, TimeUnit.MINUTES)).as("killed").isTrue();
-        }
+    private static LocalLauncher start(Path dir, String name, URI prefect) throws IOException {
+        return LocalLauncher.start(dir, name, prefect, Map.of());
     }
 }

@@ -15,7 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code GET /metrics} (Prometheus text format from a Micrometer registry) and
+ * Serves {@code GET /metrics} (Prometheus text format 0.0.4 from a Micrometer registry, whatever
+ * the request's {@code Accept}; rendered by {@link ExpositionText}, which reuses the text of
+ * families whose snapshots did not change) and
  * {@code GET /health} (200 {@code {"status":"UP"}} or 503 with the reason) on the JDK's HttpServer.
  *
  * <p>Lifecycle: {@link #start} binds and serves on two daemon threads until {@link #close}.
@@ -53,11 +55,12 @@ public final class MetricsHttpServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
+        ExpositionText page = new ExpositionText(registry);
         server.createContext("/metrics", ex -> {
             if (!allowGet(ex)) {
                 return;
             }
-            respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+            respond(ex, 200, ExpositionText.CONTENT_TYPE, page.scrape());
         });
         server.createContext("/health", ex -> {
             if (!allowGet(ex)) {
@@ -86,7 +89,10 @@ public final class MetricsHttpServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        respond(ex, status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void respond(HttpExchange ex, int status, String contentType, byte[] bytes) throws IOException {
         ex.getResponseHeaders().add("Content-Type", contentType);
         boolean head = "HEAD".equals(ex.getRequestMethod());
         ex.sendResponseHeaders(status, head ? -1 : bytes.length);

@@ -42,10 +42,16 @@ final class HistoryConsumer implements CompactedTopicReader.Handler {
     private final HistoryTable table;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final SinkDeadLetters deadLetters;
     private volatile boolean rejectLogged;
 
     HistoryConsumer(HistoryTable table) {
+        this(table, SinkDeadLetters.discarding());
+    }
+
+    HistoryConsumer(HistoryTable table, SinkDeadLetters deadLetters) {
         this.table = table;
+        this.deadLetters = deadLetters;
     }
 
     long rejected() {
@@ -58,6 +64,7 @@ final class HistoryConsumer implements CompactedTopicReader.Handler {
                 Gauge.builder("flowpulse.sink.history.caught_up", caughtUp, c -> c.getAsBoolean() ? 1 : 0)
                         .description("1 once the flow-run history topic was read up to the end offsets seen at"
                                 + " start (the history gauges are served from then on), else 0")
+                        .strongReference(true) // the supplier is a method reference nothing else holds
                         .register(registry),
                 Gauge.builder("flowpulse.sink.history.cells", table, HistoryTable::size)
                         .description("Cells of the flow-run history topic currently held")
@@ -75,6 +82,7 @@ final class HistoryConsumer implements CompactedTopicReader.Handler {
         Optional<HistoryTable.CellKey> key = key(record.key());
         if (key.isEmpty()) {
             reject(record.topic(), record.partition(), record.offset(), "unreadable key");
+            deadLetters.send(record, "unreadable-key", "the key is not a flow-run history key (HistoryKey)");
             return;
         }
         if (record.value() == null) {
@@ -85,6 +93,8 @@ final class HistoryConsumer implements CompactedTopicReader.Handler {
         Optional<HistoryTable.Cell> cell = cell(record.value());
         if (cell.isEmpty()) {
             reject(record.topic(), record.partition(), record.offset(), "unreadable value or other schema_version");
+            deadLetters.send(
+                    record, "unreadable-value", "the value is not a flow-run history bucket of this schema_version");
             return;
         }
         table.put(key.get(), cell.get());
@@ -94,6 +104,7 @@ final class HistoryConsumer implements CompactedTopicReader.Handler {
     @Override
     public void corrupt(TopicPartition partition, long offset, String detail) {
         reject(partition.topic(), partition.partition(), offset, "corrupt record");
+        deadLetters.sendCorrupt(partition, offset);
     }
 
     @Override

@@ -5,9 +5,12 @@ import dev.flowpulse.contract.Json;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The flows and deployments the topology has seen, with their Prefect ids: what the info gauges
@@ -32,7 +35,22 @@ final class RunCatalog implements CompactedTopicReader.Handler {
 
     private final Map<FlowKey, String> flows = new ConcurrentHashMap<>();
     private final Map<DeploymentKey, DeploymentInfo> deployments = new ConcurrentHashMap<>();
+    private static final Logger log = LoggerFactory.getLogger(RunCatalog.class);
+
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicBoolean rejectLogged = new AtomicBoolean();
+    private final String finishedRunsTopic;
+    private final SinkDeadLetters deadLetters;
+
+    /** Without dead letters (tests). */
+    RunCatalog() {
+        this("", SinkDeadLetters.discarding());
+    }
+
+    RunCatalog(String finishedRunsTopic, SinkDeadLetters deadLetters) {
+        this.finishedRunsTopic = finishedRunsTopic;
+        this.deadLetters = deadLetters;
+    }
 
     @Override
     public void apply(ConsumerRecord<byte[], byte[]> record) {
@@ -46,7 +64,7 @@ final class RunCatalog implements CompactedTopicReader.Handler {
             JsonNode deployment = run.path("deployment");
             String flowName = flow.path("name").asText("");
             if (flowName.isEmpty()) {
-                rejected.incrementAndGet();
+                reject(record, "missing-field", "the run has no flow name");
                 return;
             }
             flows.put(new FlowKey(workspace, flowName), flow.path("id").asText(""));
@@ -60,13 +78,36 @@ final class RunCatalog implements CompactedTopicReader.Handler {
                                 run.path("work_pool").path("name").asText("")));
             }
         } catch (IOException e) {
-            rejected.incrementAndGet();
+            reject(record, "malformed-json", "the value is not JSON");
         }
     }
 
     @Override
     public void corrupt(TopicPartition partition, long offset, String detail) {
         rejected.incrementAndGet();
+        if (partition.topic().equals(finishedRunsTopic)) {
+            deadLetters.sendCorrupt(partition, offset);
+        }
+    }
+
+    /**
+     * Counts it, logs the first, and sets aside records of the finished-runs topic (bad records of
+     * the in-progress topic are set aside by the window reader, which reads that topic too).
+     */
+    private void reject(ConsumerRecord<byte[], byte[]> record, String reason, String detail) {
+        rejected.incrementAndGet();
+        if (rejectLogged.compareAndSet(false, true)) {
+            log.warn(
+                    "Skipping a record of {} (partition {}, offset {}) for the info gauges: {}; later ones are only"
+                            + " counted",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    detail);
+        }
+        if (record.topic().equals(finishedRunsTopic)) {
+            deadLetters.send(record, reason, detail);
+        }
     }
 
     @Override

@@ -48,6 +48,8 @@ public final class SinkService implements AutoCloseable {
     private volatile TopologyCollector topologyCollector;
     private volatile WindowDurationCollector windowDurationCollector;
     private final List<Feed> feeds = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile SinkDeadLetters deadLetters;
+    private List<io.micrometer.core.instrument.Meter> deadLetterMeters = List.of();
 
     /**
      * A topic reader of the production wiring besides the totals and alerting ones: its thread,
@@ -92,6 +94,11 @@ public final class SinkService implements AutoCloseable {
         }
         List<String> topics =
                 List.of(config.topics().stateTotals(), config.topics().finishedTotals());
+        // the production wiring sets bad records aside; the MockConsumer wiring of unit tests has no broker
+        deadLetters = withAlerting
+                ? SinkDeadLetters.toKafka(config.topics().deadLetters(), config.kafka())
+                : SinkDeadLetters.discarding();
+        deadLetterMeters = deadLetters.bind(registry);
         registry.getPrometheusRegistry().register(collector);
         metrics = new SinkMetrics(registry, topics, collector, this::caughtUp, this::lagRecords);
         loop = new TotalsConsumer(
@@ -101,7 +108,8 @@ public final class SinkService implements AutoCloseable {
                 config.partitionCheckInterval(),
                 new TotalsRecordDecoder(topics.get(0), topics.get(1)),
                 table,
-                metrics);
+                metrics,
+                deadLetters);
         thread = new Thread(loop, "flowpulse-sink-consumer");
         thread.setDaemon(true);
         thread.start();
@@ -119,7 +127,8 @@ public final class SinkService implements AutoCloseable {
                     consumerFactory,
                     config.pollTimeout(),
                     config.partitionCheckInterval(),
-                    registry);
+                    registry,
+                    deadLetters);
             alerting.start();
             SinkAlerting a = alerting;
             topologyCollector = new TopologyCollector(
@@ -135,7 +144,7 @@ public final class SinkService implements AutoCloseable {
 
     private void startHistory() {
         HistoryTable historyTable = new HistoryTable();
-        HistoryConsumer handler = new HistoryConsumer(historyTable);
+        HistoryConsumer handler = new HistoryConsumer(historyTable, deadLetters);
         CompactedTopicReader reader = reader("history", List.of(config.historyTopic()), handler);
         start(new Feed(
                 "history topic",
@@ -146,7 +155,7 @@ public final class SinkService implements AutoCloseable {
     }
 
     private void startCatalog() {
-        RunCatalog catalog = new RunCatalog();
+        RunCatalog catalog = new RunCatalog(config.topics().finishedRuns(), deadLetters);
         CompactedTopicReader reader = reader(
                 "catalog",
                 List.of(config.topics().finishedRuns(), config.topics().inProgressRuns()),
@@ -277,6 +286,11 @@ public final class SinkService implements AutoCloseable {
             }
             registry.getPrometheusRegistry().unregister(collector);
             metrics.close();
+        }
+        SinkDeadLetters d = deadLetters;
+        if (d != null) { // after every reader stopped: nothing sends any more
+            d.close();
+            deadLetterMeters.forEach(registry::remove);
         }
         log.info("Sink closed");
     }

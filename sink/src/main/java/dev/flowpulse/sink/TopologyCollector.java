@@ -12,6 +12,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,7 @@ public final class TopologyCollector implements MultiCollector {
     private final List<Duration> windows;
     private final BooleanSupplier caughtUp;
     private final Clock clock;
+    private final SnapshotCache cache = new SnapshotCache();
     private final CardinalityGuard inProgressGuard;
     private final CardinalityGuard stuckGuard;
     private final CardinalityGuard windowGuard;
@@ -72,6 +74,12 @@ public final class TopologyCollector implements MultiCollector {
         if (!caughtUp.getAsBoolean()) {
             return MetricSnapshots.of();
         }
+        Instant now = clock.instant();
+        // read before building: a record applied meanwhile makes the next scrape build again
+        return cache.get(List.of(table.changes(), table.slicesHolding(now)), () -> build(now));
+    }
+
+    private MetricSnapshots build(Instant now) {
         Map<Labels, Long> inProgress = new HashMap<>();
         Map<Labels, Long> stuck = new HashMap<>();
         for (InProgressRun run : table.inProgressRuns()) {
@@ -93,7 +101,7 @@ public final class TopologyCollector implements MultiCollector {
         Map<Labels, long[]> ratio = new HashMap<>();
         for (Duration window : windows) {
             String w = window(window);
-            table.trailing(WindowKey.DEPLOYMENT, clock.instant(), window).forEach((group, stats) -> {
+            table.trailing(WindowKey.DEPLOYMENT, now, window).forEach((group, stats) -> {
                 String[] common = {
                     "workspace", group.workspace(),
                     "flow", group.labels().getOrDefault("flow", ""),

@@ -62,6 +62,7 @@ public final class TotalsCollector implements MultiCollector {
     private final CardinalityGuard stateGuard;
     private final CardinalityGuard finishedGuard;
     private final BooleanSupplier rebuilt;
+    private final SnapshotCache cache = new SnapshotCache();
 
     /** With {@link SeriesLimits#defaults()}, serving the table as it is at once. */
     public TotalsCollector(TotalsTable table) {
@@ -87,6 +88,10 @@ public final class TotalsCollector implements MultiCollector {
         if (!rebuilt.getAsBoolean()) {
             return MetricSnapshots.of();
         }
+        return cache.get(table.changes(), this::build);
+    }
+
+    private MetricSnapshots build() {
         // one read of the finished series for both families: _count and _total stay equal in a scrape
         Map<Labels, FinishedTotal> finished = finishedSums();
         return MetricSnapshots.of(

@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class TotalsConsumer implements Runnable, CompactedTopicReader.Handler {
 
+    private final SinkDeadLetters deadLetters;
     private final TotalsRecordDecoder decoder;
     private final TotalsTable table;
     private final SinkMetrics metrics;
@@ -29,7 +30,9 @@ final class TotalsConsumer implements Runnable, CompactedTopicReader.Handler {
             Duration partitionCheckInterval,
             TotalsRecordDecoder decoder,
             TotalsTable table,
-            SinkMetrics metrics) {
+            SinkMetrics metrics,
+            SinkDeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.decoder = decoder;
         this.table = table;
         this.metrics = metrics;
@@ -70,6 +73,9 @@ final class TotalsConsumer implements Runnable, CompactedTopicReader.Handler {
         } else {
             TotalsUpdate.Rejected r = (TotalsUpdate.Rejected) update;
             metrics.rejected(record.topic(), record.partition(), record.offset(), r.reason(), r.detail());
+            if (r.reason() != RejectReason.TOMBSTONE) { // a deletion, not bad input: nothing to set aside
+                deadLetters.send(record, r.reason().dlqReason(), r.reason().description());
+            }
             return;
         }
         if (outcome == TotalsTable.Outcome.NON_MONOTONIC) {
@@ -79,6 +85,7 @@ final class TotalsConsumer implements Runnable, CompactedTopicReader.Handler {
                     record.offset(),
                     RejectReason.NON_MONOTONIC,
                     "a total went down; keeping the higher one");
+            deadLetters.send(record, RejectReason.NON_MONOTONIC.dlqReason(), RejectReason.NON_MONOTONIC.description());
         }
     }
 
@@ -86,6 +93,7 @@ final class TotalsConsumer implements Runnable, CompactedTopicReader.Handler {
     public void corrupt(TopicPartition tp, long offset, String detail) {
         metrics.consumed(tp.topic());
         metrics.rejected(tp.topic(), tp.partition(), offset, RejectReason.CORRUPT_RECORD, detail);
+        deadLetters.sendCorrupt(tp, offset);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.flowpulse.contract.StateSeries;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The latest total per series, as read from the compacted totals topics: what {@code /metrics}
@@ -31,6 +32,7 @@ public final class TotalsTable {
 
     private final ConcurrentHashMap<StateSeries, Long> states = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<FinishedSeries, FinishedTotal> finished = new ConcurrentHashMap<>();
+    private final AtomicLong changes = new AtomicLong();
 
     public Outcome putStateCount(StateSeries series, long count) {
         boolean[] refused = {false};
@@ -38,6 +40,7 @@ public final class TotalsTable {
             refused[0] = offered < held;
             return refused[0] ? held : offered;
         });
+        changes.incrementAndGet();
         return refused[0] ? Outcome.NON_MONOTONIC : Outcome.APPLIED;
     }
 
@@ -52,6 +55,7 @@ public final class TotalsTable {
             refused[0] = goesBackwards(held, offered);
             return refused[0] ? held : offered;
         });
+        changes.incrementAndGet();
         return refused[0] ? Outcome.NON_MONOTONIC : Outcome.APPLIED;
     }
 
@@ -71,6 +75,14 @@ public final class TotalsTable {
             }
         }
         return false;
+    }
+
+    /**
+     * Counts the writes offered so far: it changes with (after) every change of the table, so a
+     * scrape that reads it first and finds it unchanged can serve what it built before.
+     */
+    public long changes() {
+        return changes.get();
     }
 
     /** A live, unmodifiable view (weakly consistent iteration). */

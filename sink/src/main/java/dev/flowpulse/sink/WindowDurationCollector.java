@@ -40,6 +40,7 @@ public final class WindowDurationCollector implements MultiCollector {
     private final List<Duration> windows;
     private final BooleanSupplier caughtUp;
     private final Clock clock;
+    private final SnapshotCache cache = new SnapshotCache();
     private final CardinalityGuard guard;
 
     public WindowDurationCollector(
@@ -57,6 +58,11 @@ public final class WindowDurationCollector implements MultiCollector {
             return MetricSnapshots.of();
         }
         Instant now = clock.instant();
+        // read before building: a record applied meanwhile makes the next scrape build again
+        return cache.get(List.of(table.changes(), table.slicesHolding(now)), () -> build(now));
+    }
+
+    private MetricSnapshots build(Instant now) {
         Map<Labels, DurationHistogram> sums = new HashMap<>();
         for (Duration window : windows) {
             String w = TopologyCollector.window(window);

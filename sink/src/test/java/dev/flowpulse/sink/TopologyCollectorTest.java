@@ -6,6 +6,7 @@ import dev.flowpulse.contract.InProgressRun;
 import dev.flowpulse.contract.StateType;
 import dev.flowpulse.contract.WindowKey;
 import dev.flowpulse.contract.WindowStats;
+import dev.flowpulse.sink.alert.MutableClock;
 import dev.flowpulse.sink.alert.WindowSamples;
 import dev.flowpulse.sink.alert.WindowTable;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -63,6 +64,34 @@ class TopologyCollectorTest {
         assertThat(registry.scrape())
                 .contains("prefect_flow_runs_in_progress{deployment=\"__overflow__\",flow=\"__overflow__\","
                         + "state_type=\"RUNNING\",work_pool=\"__overflow__\",workspace=\"prod\"} 3.0");
+    }
+
+    @Test
+    void shouldKeepItsSnapshotsUntilTheTableChangesOrTheCurrentSliceMoves() {
+        WindowTable table = goldenTable();
+        MutableClock clock = new MutableClock(NOW);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        TopologyCollector collector = new TopologyCollector(table, WINDOWS, SeriesLimits.defaults(), () -> true, clock);
+        registry.getPrometheusRegistry().register(collector);
+        var first = collector.collect();
+
+        clock.advance(Duration.ofSeconds(20)); // 09:12:50, still the slice of 09:12
+        assertThat(collector.collect()).isSameAs(first);
+
+        table.putInProgress("run-4", run("run-4", "etl-orders", StateType.RUNNING, false));
+        var changed = collector.collect();
+        assertThat(changed).isNotSameAs(first);
+        assertThat(registry.scrape())
+                .contains("prefect_flow_runs_in_progress{deployment=\"hourly-sync\",flow=\"etl-orders\","
+                        + "state_type=\"RUNNING\",work_pool=\"k8s-prod\",workspace=\"prod\"} 3.0");
+
+        // 09:13:05: the 1m window is the empty slice of 09:13 now, so its series leave the page
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(collector.collect()).isNotSameAs(changed);
+        assertThat(registry.scrape())
+                .doesNotContain("window=\"1m\"")
+                .contains("prefect_flow_run_window_finished{deployment=\"hourly-sync\",flow=\"etl-orders\","
+                        + "state_type=\"FAILED\",window=\"5m\"");
     }
 
     static String scrape(WindowTable table, java.util.function.BooleanSupplier caughtUp) {

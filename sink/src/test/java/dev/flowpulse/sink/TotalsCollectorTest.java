@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,27 @@ class TotalsCollectorTest {
             Files.writeString(ACTUAL, scraped, StandardCharsets.UTF_8);
         }
         assertThat(scraped).isEqualTo(golden);
+    }
+
+    @Test
+    void shouldKeepItsSnapshotsUntilTheTableChanges() {
+        TotalsTable table = SampleSeries.goldenTable();
+        TotalsCollector collector = new TotalsCollector(table);
+        var first = collector.collect();
+
+        assertThat(collector.collect()).isSameAs(first); // the endpoint serves its rendered text again
+
+        var series = SampleSeries.state(SampleSeries.deployed("Completed"));
+        long held = table.stateCounts().get(series);
+        table.putStateCount(series, held + 5);
+        var changed = collector.collect();
+
+        assertThat(changed).isNotSameAs(first);
+        assertThat(changed.stream()
+                        .filter(f -> f.getMetadata().getName().equals(TotalsCollector.STATES))
+                        .flatMap(f -> f.getDataPoints().stream())
+                        .map(p -> ((CounterSnapshot.CounterDataPointSnapshot) p).getValue()))
+                .contains((double) held + 5);
     }
 
     @Test

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * evaluation if that evaluation disagrees with it {@value #CONFIRM_EVALUATIONS} times in a row:
  * a replica whose view lags the other's by less than an evaluation interval neither re-fires an
  * alert the other just resolved nor resolves one the other just fired (no flapping, no second
- * page).
+ * page). A resolve another replica delivered and removed is delivered by this one too when its own
+ * last push of the alert may have been the firing alert ({@link #forgetOrFollowUp}).
  *
  * <p>Thread safe: all state is guarded by this object's monitor; pushes run asynchronously and
  * at most one per Alertmanager at a time.
@@ -167,8 +168,7 @@ public final class AlertNotifier {
             AlertState held = states.get(c.labels());
             if (c.state() == null) {
                 if (held != null) {
-                    states.remove(c.labels());
-                    deliveries.forEach(d -> d.accepted.remove(c.labels()));
+                    forgetOrFollowUp(c.labels(), held);
                     adopted.put(c.labels(), new Adopted(false));
                 }
             } else if (!c.state().equals(held)) {
@@ -178,6 +178,27 @@ public final class AlertNotifier {
         }
         if (!changes.isEmpty()) {
             countFiring();
+        }
+    }
+
+    /**
+     * Another replica delivered the resolve of {@code labels} and removed it. If this replica's own
+     * last push of it to some Alertmanager may have been the firing alert (accepted as firing, or a
+     * push in flight), that push can reach the Alertmanager after the other's resolve and make it
+     * fire again (a second page, and a resolve only at {@code endsAt}); so this replica keeps the
+     * resolve and delivers it itself, after its own push (one push per Alertmanager at a time),
+     * then forgets it as for its own resolves. Otherwise it forgets the alert at once.
+     */
+    private void forgetOrFollowUp(Map<String, String> labels, AlertState held) {
+        boolean mayHavePushedFiring = deliveries.stream().anyMatch(d -> {
+            AlertState accepted = d.accepted.get(labels);
+            return d.inFlight || accepted != null && accepted.firing();
+        });
+        if (mayHavePushedFiring) {
+            states.put(labels, held.firing() ? held.resolved(clock.instant()) : held);
+        } else {
+            states.remove(labels);
+            deliveries.forEach(d -> d.accepted.remove(labels));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.flowpulse.sink.alert;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.flowpulse.contract.Json;
 import dev.flowpulse.contract.SchemaVersion;
+import dev.flowpulse.sink.SinkDeadLetters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -67,6 +68,7 @@ public final class KafkaAlertStateStore implements AlertStateStore, AutoCloseabl
     private final Map<Map<String, String>, Long> ownOffsets = new ConcurrentHashMap<>();
     private final Queue<Followed> followed = new ConcurrentLinkedQueue<>();
     private final AtomicLong unreadable = new AtomicLong();
+    private final SinkDeadLetters deadLetters;
     private volatile boolean closing;
     private Thread follower;
     private Consumer<byte[], byte[]> followerConsumer;
@@ -76,7 +78,12 @@ public final class KafkaAlertStateStore implements AlertStateStore, AutoCloseabl
 
     /** Production wiring: Kafka clients from the operator's {@code KAFKA_*} properties. */
     public KafkaAlertStateStore(String topic, Properties kafka) {
-        this(topic, kafka, KafkaConsumer::new, KafkaProducer::new);
+        this(topic, kafka, SinkDeadLetters.discarding());
+    }
+
+    /** Production wiring: unreadable alert-state records go to {@code deadLetters}. */
+    public KafkaAlertStateStore(String topic, Properties kafka, SinkDeadLetters deadLetters) {
+        this(topic, kafka, KafkaConsumer::new, KafkaProducer::new, deadLetters);
     }
 
     KafkaAlertStateStore(
@@ -84,6 +91,16 @@ public final class KafkaAlertStateStore implements AlertStateStore, AutoCloseabl
             Properties kafka,
             Function<Properties, Consumer<byte[], byte[]>> consumers,
             Function<Properties, Producer<byte[], byte[]>> producers) {
+        this(topic, kafka, consumers, producers, SinkDeadLetters.discarding());
+    }
+
+    KafkaAlertStateStore(
+            String topic,
+            Properties kafka,
+            Function<Properties, Consumer<byte[], byte[]>> consumers,
+            Function<Properties, Producer<byte[], byte[]>> producers,
+            SinkDeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.topic = topic;
         this.kafka = new Properties();
         this.kafka.putAll(kafka);
@@ -242,6 +259,7 @@ public final class KafkaAlertStateStore implements AlertStateStore, AutoCloseabl
                     r.partition(),
                     r.offset(),
                     e.getClass().getSimpleName());
+            deadLetters.send(r, "unreadable-record", "the key is not alert labels or the value not an alert state");
             return null;
         }
     }

@@ -1,5 +1,6 @@
 package dev.flowpulse.sink.alert;
 
+import dev.flowpulse.sink.SinkDeadLetters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,6 +44,7 @@ public final class SinkAlerting implements AutoCloseable {
      * @param alertStateTopic the compacted alert-state topic
      * @param consumerProps   consumer properties as the sink's totals consumer uses them (no group, bytes, read_committed)
      * @param kafka           the operator's {@code KAFKA_*} properties (for the state store)
+     * @param deadLetters     where unreadable window, in-progress and alert-state records are set aside
      */
     public SinkAlerting(
             AlertingConfig config,
@@ -56,7 +58,8 @@ public final class SinkAlerting implements AutoCloseable {
             Function<Properties, Consumer<byte[], byte[]>> consumers,
             Duration pollTimeout,
             Duration partitionCheckInterval,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            SinkDeadLetters deadLetters) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.clock = Clock.systemUTC();
         this.table = new WindowTable(windowSizes, teamTagPrefix);
@@ -86,8 +89,9 @@ public final class SinkAlerting implements AutoCloseable {
                 partitionCheckInterval,
                 longest.plus(largest).plus(largest),
                 table,
-                clock);
-        this.store = new KafkaAlertStateStore(alertStateTopic, kafka);
+                clock,
+                deadLetters);
+        this.store = new KafkaAlertStateStore(alertStateTopic, kafka, deadLetters);
         this.alerting = new AlertingService(config, this::view, store, registry);
         this.thread = new Thread(consumer, "flowpulse-sink-windows");
         this.thread.setDaemon(true);

@@ -18,6 +18,10 @@ public final class WindowMetrics implements AutoCloseable {
 
     private final MeterRegistry registry;
     private final List<Meter> meters;
+    // a FunctionCounter holds its object weakly: these fields keep the suppliers alive as long as
+    // the metrics (else a collected supplier freezes the counter at its last value)
+    private final LongSupplier applied;
+    private final LongSupplier rejected;
 
     public WindowMetrics(
             MeterRegistry registry,
@@ -27,6 +31,8 @@ public final class WindowMetrics implements AutoCloseable {
             LongSupplier rejected,
             DoubleSupplier secondsSinceUpdate) {
         this.registry = registry;
+        this.applied = applied;
+        this.rejected = rejected;
         this.meters = List.of(
                 Gauge.builder("flowpulse.sink.window.caught_up", () -> caughtUp.getAsBoolean() ? 1 : 0)
                         .description("1 once the window and in-progress topics were read up to the end offsets seen"
@@ -36,10 +42,11 @@ public final class WindowMetrics implements AutoCloseable {
                         .description("Records not read yet on the window and in-progress topics, as last reported by"
                                 + " the broker (NaN before the first fetch)")
                         .register(registry),
-                FunctionCounter.builder("flowpulse.sink.window.records_applied", applied, LongSupplier::getAsLong)
+                FunctionCounter.builder("flowpulse.sink.window.records_applied", this.applied, LongSupplier::getAsLong)
                         .description("Records of the window and in-progress topics applied to the alerting view")
                         .register(registry),
-                FunctionCounter.builder("flowpulse.sink.window.records_rejected", rejected, LongSupplier::getAsLong)
+                FunctionCounter.builder(
+                                "flowpulse.sink.window.records_rejected", this.rejected, LongSupplier::getAsLong)
                         .description("Records of the window and in-progress topics skipped as unreadable")
                         .register(registry),
                 Gauge.builder("flowpulse.sink.window.seconds_since_update", secondsSinceUpdate::getAsDouble)

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sink's copy of the topology's window aggregates and in-progress runs, the source of every
@@ -44,6 +45,7 @@ public final class WindowTable {
     private final String teamPrefix;
     private final Map<WindowKey, WindowStats> windows = new ConcurrentHashMap<>();
     private final Map<String, InProgressRun> inProgress = new ConcurrentHashMap<>();
+    private final AtomicLong changes = new AtomicLong();
     private final Map<ScopeKey, Instant> firstSeen = new ConcurrentHashMap<>();
     private final Map<ScopeKey, Instant> lastCompleted = new ConcurrentHashMap<>();
     private final Map<ScopeKey, String> ids = new ConcurrentHashMap<>();
@@ -66,6 +68,7 @@ public final class WindowTable {
             return;
         }
         windows.merge(key, stats, (held, next) -> held.closed() && !next.closed() ? held : next);
+        changes.incrementAndGet();
         for (ScopeKey scope : scopesOf(key)) {
             firstSeen.merge(scope, key.windowStart(), (a, b) -> a.isBefore(b) ? a : b);
             if (stats.finishedCounts().getOrDefault(StateType.COMPLETED.name(), 0L) > 0) {
@@ -78,9 +81,11 @@ public final class WindowTable {
     public void putInProgress(String flowRunId, InProgressRun run) {
         if (run == null) {
             inProgress.remove(flowRunId);
+            changes.incrementAndGet();
             return;
         }
         inProgress.put(flowRunId, run);
+        changes.incrementAndGet();
         String flowId =
                 run.flow() == null || run.flow().id() == null ? "" : run.flow().id();
         String deploymentId = run.deployment() == null || run.deployment().id() == null
@@ -101,7 +106,24 @@ public final class WindowTable {
 
     /** Forgets windows that ended before {@code before}: no rule window reaches back that far. */
     public void pruneBefore(Instant before) {
-        windows.keySet().removeIf(k -> k.windowEnd().isBefore(before));
+        if (windows.keySet().removeIf(k -> k.windowEnd().isBefore(before))) {
+            changes.incrementAndGet();
+        }
+    }
+
+    /**
+     * Counts the changes of the windows and runs held: read before a scrape builds from the table,
+     * an unchanged count (with unchanged {@link #slicesHolding}) means the same metrics.
+     */
+    public long changes() {
+        return changes.get();
+    }
+
+    /** The index of the slice holding {@code asOf}, per slice size: what {@link #trailing} depends on in time. */
+    public List<Long> slicesHolding(Instant asOf) {
+        return sliceSizes.stream()
+                .map(size -> Math.floorDiv(asOf.toEpochMilli(), size.toMillis()))
+                .toList();
     }
 
     public int windowCount() {

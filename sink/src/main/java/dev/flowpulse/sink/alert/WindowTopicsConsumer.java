@@ -5,6 +5,7 @@ import dev.flowpulse.contract.Json;
 import dev.flowpulse.contract.WindowKey;
 import dev.flowpulse.contract.WindowStats;
 import dev.flowpulse.sink.CompactedTopicReader;
+import dev.flowpulse.sink.SinkDeadLetters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,6 +42,7 @@ public final class WindowTopicsConsumer implements Runnable, CompactedTopicReade
     private final AtomicLong rejected = new AtomicLong();
     private volatile long lastUpdateMillis = -1;
     private boolean rejectLogged;
+    private final SinkDeadLetters deadLetters;
 
     /**
      * @param keep how far back windows are kept (the longest rule window plus the largest slice);
@@ -54,7 +56,9 @@ public final class WindowTopicsConsumer implements Runnable, CompactedTopicReade
             Duration partitionCheckInterval,
             Duration keep,
             WindowTable table,
-            Clock clock) {
+            Clock clock,
+            SinkDeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.inProgressTopic = inProgressTopic;
         this.keep = keep;
         this.table = table;
@@ -102,6 +106,7 @@ public final class WindowTopicsConsumer implements Runnable, CompactedTopicReade
     @Override
     public void corrupt(TopicPartition partition, long offset, String detail) {
         reject(partition.topic(), offset, "corrupt record");
+        deadLetters.sendCorrupt(partition, offset);
     }
 
     @Override
@@ -119,7 +124,7 @@ public final class WindowTopicsConsumer implements Runnable, CompactedTopicReade
         try {
             if (record.topic().equals(inProgressTopic)) {
                 if (record.key() == null) {
-                    reject(record.topic(), record.offset(), "no key");
+                    reject(record, "missing-field", "an in-progress run without a key (flow-run id)");
                     return;
                 }
                 String runId = new String(record.key(), StandardCharsets.UTF_8);
@@ -133,7 +138,7 @@ public final class WindowTopicsConsumer implements Runnable, CompactedTopicReade
                 WindowKey key = Json.mapper().readValue(record.key(), WindowKey.class);
                 WindowStats stats = Json.mapper().readValue(record.value(), WindowStats.class);
                 if (key.dimension() == null || key.windowStart() == null || key.windowEnd() == null) {
-                    reject(record.topic(), record.offset(), "window key lacks a field");
+                    reject(record, "missing-field", "the window key lacks dimension, window_start or window_end");
                     return;
                 }
                 table.putWindow(key, stats);
@@ -142,7 +147,13 @@ public final class WindowTopicsConsumer implements Runnable, CompactedTopicReade
             lastUpdateMillis = clock.millis();
         } catch (IOException | RuntimeException e) {
             reject(record.topic(), record.offset(), e.getClass().getSimpleName());
+            deadLetters.send(record, "unreadable-record", "the key or value is not the topic's JSON record");
         }
+    }
+
+    private void reject(ConsumerRecord<byte[], byte[]> record, String reason, String detail) {
+        reject(record.topic(), record.offset(), detail);
+        deadLetters.send(record, reason, detail);
     }
 
     private void reject(String topic, long offset, String why) {

@@ -1,11 +1,13 @@
 package dev.flowpulse.sink.alert;
 
-import static dev.flowpulse.sink.alert.AlertmanagerFixture.labels;
+import static dev.flowpulse.testkit.AlertmanagerFixture.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowpulse.contract.EnvReader;
+import dev.flowpulse.testkit.AlertmanagerFixture;
+import dev.flowpulse.testkit.AlertmanagerProcess;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -180,6 +182,6 @@ class AlertmanagerIT {
     }
 
     private double pushes(String alertmanager, String outcome) {
-        return AlertmanagerFixture.pushes(registry, alertmanager, outcome);
+        return AlertPushes.pushes(registry, alertmanager, outcome);
     }
 }

@@ -115,8 +115,11 @@ class ReplicatedNotifierTest {
                 .as("b only ever sent a's episode: startsAt T0")
                 .allSatisfy(p -> assertThat(p.startsAt()).isEqualTo(T0.toString()));
         assertThat(pusherB.to(AM1))
-                .as("b sent nothing once a's delivered resolve was removed")
-                .hasSize(1);
+                .as("b followed its own firing push with the resolve a delivered, and then sent nothing")
+                .hasSize(2)
+                .last()
+                .satisfies(
+                        p -> assertThat(p.endsAt()).isEqualTo(T0.plusSeconds(10).toString()));
         assertThat(pusherA.to(AM1))
                 .last()
                 .satisfies(
@@ -146,6 +149,39 @@ class ReplicatedNotifierTest {
             assertThat(p.endsAt()).isNotEqualTo(T0.plusSeconds(1).toString());
         });
         assertThat(b.states()).isEqualTo(a.states());
+    }
+
+    @Test
+    void shouldResolveAfterItsOwnFiringPushThatLandedAfterTheOthersResolve() {
+        AlertNotifier a = replica(pusherA);
+        AlertNotifier b = replica(pusherB);
+        a.update(List.of(RATIO));
+        pusherB.pending = new java.util.concurrent.CompletableFuture<>();
+        b.flush(); // b sends the firing alert it adopted: slow, still in flight ...
+        clock.advance(Duration.ofSeconds(10));
+        a.update(List.of()); // ... while a resolves it, delivers the resolve and removes it
+
+        pusherB.pending.complete(PushOutcome.SUCCESS); // b's firing push lands after a's resolve
+        pusherB.pending = null;
+        clock.advance(Duration.ofSeconds(1));
+        b.flush(); // b adopts a's resolve and removal
+
+        assertThat(pusherA.to(AM1))
+                .last()
+                .satisfies(
+                        p -> assertThat(p.endsAt()).isEqualTo(T0.plusSeconds(10).toString()));
+        assertThat(pusherB.to(AM1))
+                .as("b's last word is a's resolve, sent after its late firing push")
+                .hasSize(2)
+                .last()
+                .satisfies(p -> assertThat(p.startsAt()).isEqualTo(T0.toString()))
+                .satisfies(
+                        p -> assertThat(p.endsAt()).isEqualTo(T0.plusSeconds(10).toString()));
+        assertThat(b.states()).as("delivered, then forgotten").isEmpty();
+        assertThat(log.records.stream()
+                        .filter(c -> c.state() != null && c.state().firing()))
+                .as("one firing record")
+                .hasSize(1);
     }
 
     /** Both fire; then a sees the condition end and b, one evaluation behind, still sees it hold. */

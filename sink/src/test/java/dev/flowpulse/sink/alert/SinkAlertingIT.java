@@ -1,6 +1,6 @@
 package dev.flowpulse.sink.alert;
 
-import static dev.flowpulse.sink.alert.AlertmanagerFixture.labels;
+import static dev.flowpulse.testkit.AlertmanagerFixture.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,6 +13,7 @@ import dev.flowpulse.contract.WindowKey;
 import dev.flowpulse.contract.WindowStats;
 import dev.flowpulse.sink.SinkConfig;
 import dev.flowpulse.sink.SinkService;
+import dev.flowpulse.testkit.AlertmanagerFixture;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -400,6 +401,6 @@ class SinkAlertingIT {
     }
 
     private double pushes(PrometheusMeterRegistry registry, String outcome) {
-        return AlertmanagerFixture.pushes(registry, alertmanager.baseUri().toString(), outcome);
+        return AlertPushes.pushes(registry, alertmanager.baseUri().toString(), outcome);
     }
 }

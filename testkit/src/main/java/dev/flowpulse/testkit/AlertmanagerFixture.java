@@ -1,7 +1,6 @@
-package dev.flowpulse.sink.alert;
+package dev.flowpulse.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -13,9 +12,9 @@ import java.util.UUID;
 /**
  * What the Alertmanager ITs share: the real Alertmanager ({@link AlertmanagerProcess}) routing
  * everything to a {@link WebhookRecorder} in the test (group wait and interval 1 s, repeat 1 h,
- * resolves sent), and readers of what it notified and of the sink's push counter.
+ * resolves sent), and readers of what it notified.
  */
-final class AlertmanagerFixture implements AutoCloseable {
+public final class AlertmanagerFixture implements AutoCloseable {
 
     private final WebhookRecorder webhook;
     private final AlertmanagerProcess alertmanager;
@@ -26,7 +25,7 @@ final class AlertmanagerFixture implements AutoCloseable {
     }
 
     /** Starts a fresh Alertmanager (own data directory) whose route groups by {@code groupBy}. */
-    static AlertmanagerFixture start(String... groupBy) throws IOException {
+    public static AlertmanagerFixture start(String... groupBy) throws IOException {
         WebhookRecorder webhook = new WebhookRecorder();
         try {
             AlertmanagerProcess am = AlertmanagerProcess.start(
@@ -51,39 +50,30 @@ final class AlertmanagerFixture implements AutoCloseable {
         }
     }
 
-    AlertmanagerProcess process() {
+    public AlertmanagerProcess process() {
         return alertmanager;
     }
 
-    URI baseUri() {
+    public URI baseUri() {
         return alertmanager.baseUri();
     }
 
     /** The webhook notifications with {@code status} ({@code firing} / {@code resolved}) for {@code alertname}. */
-    List<JsonNode> notifications(String status, String alertname) {
+    public List<JsonNode> notifications(String status, String alertname) {
         return webhook.notifications(status, alertname);
     }
 
-    int count(String status, String alertname) {
+    public int count(String status, String alertname) {
         return notifications(status, alertname).size();
     }
 
     /** The first alert of the first notification with {@code status} for {@code alertname}. */
-    JsonNode firstAlert(String status, String alertname) {
+    public JsonNode firstAlert(String status, String alertname) {
         return notifications(status, alertname).get(0).path("alerts").get(0);
     }
 
-    /** {@code flowpulse_sink_alert_pushes_total} of one Alertmanager URL and outcome; 0 before the first push. */
-    static double pushes(MeterRegistry registry, String alertmanager, String outcome) {
-        var counter = registry.find("flowpulse.sink.alert.pushes")
-                .tag("alertmanager", alertmanager)
-                .tag("outcome", outcome)
-                .counter();
-        return counter == null ? 0 : counter.count();
-    }
-
     /** The labels of an alert in a webhook notification. */
-    static Map<String, String> labels(JsonNode alert) {
+    public static Map<String, String> labels(JsonNode alert) {
         Map<String, String> labels = new HashMap<>();
         alert.path("labels")
                 .properties()

@@ -1,6 +1,5 @@
-package dev.flowpulse.sink.alert;
+package dev.flowpulse.testkit;
 
-import dev.flowpulse.testkit.ExternalTools;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * 127.0.0.1, with gossip off, its data and log under {@code dir}, and a fixed port so that a
  * {@link #restart} is the same Alertmanager at the same URL (same notification log too).
  */
-final class AlertmanagerProcess implements AutoCloseable {
+public final class AlertmanagerProcess implements AutoCloseable {
 
     private static final Duration READY = Duration.ofSeconds(30);
 
@@ -31,7 +30,7 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     /** Writes {@code config} to {@code dir} and starts; {@code dir} must be fresh (the notification log persists). */
-    static AlertmanagerProcess start(Path dir, String config) throws IOException {
+    public static AlertmanagerProcess start(Path dir, String config) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("alertmanager.yml"), config);
         AlertmanagerProcess am = new AlertmanagerProcess(dir, freePort());
@@ -39,18 +38,18 @@ final class AlertmanagerProcess implements AutoCloseable {
         return am;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    URI baseUri() {
+    public URI baseUri() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
     /** Stops the process (SIGTERM, as an operator would) and waits for it to exit. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -59,7 +58,7 @@ final class AlertmanagerProcess implements AutoCloseable {
         }
     }
 
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         stop();
         startProcess();
     }

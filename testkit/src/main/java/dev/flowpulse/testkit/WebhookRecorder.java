@@ -1,4 +1,4 @@
-package dev.flowpulse.sink.alert;
+package dev.flowpulse.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A webhook receiver for Alertmanager: records every notification body it is sent (as JSON). */
-final class WebhookRecorder implements AutoCloseable {
+public final class WebhookRecorder implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
     private final List<JsonNode> notifications = new CopyOnWriteArrayList<>();
 
-    WebhookRecorder() throws IOException {
+    public WebhookRecorder() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/hook", ex -> {
             try (ex) {
@@ -29,17 +29,17 @@ final class WebhookRecorder implements AutoCloseable {
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
     }
 
     /** Every notification so far, oldest first. */
-    List<JsonNode> notifications() {
+    public List<JsonNode> notifications() {
         return List.copyOf(notifications);
     }
 
     /** Notifications with {@code status} (firing or resolved) about an alert named {@code alertname}. */
-    List<JsonNode> notifications(String status, String alertname) {
+    public List<JsonNode> notifications(String status, String alertname) {
         return notifications.stream()
                 .filter(n -> n.path("status").asText().equals(status))
                 .filter(n -> n.path("commonLabels").path("alertname").asText().equals(alertname))
