@@ -46,7 +46,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * for hopping windows, {@code h|<end ms>|<group>} hopping windows due to close. The
  * {@code window-updates-due} store holds the open windows changed since the last update
  * publication, plus the task's event time and close mark. Every punctuation reads only what is due,
- * in order, at most {@link #MAX_PER_PUNCTUATION} entries of each kind.
+ * in order, at most {@link #MAX_PER_PUNCTUATION} entries of each kind (the rest waits for the next one).
  *
  * <p>One instance per task, driven by that task's stream thread only.
  */
@@ -60,6 +60,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     /** Bounds {@link #dueKnown}: beyond it, keys are written to the due store again (harmless). */
     static final int MAX_DUE_KNOWN = 100_000;
 
+    private final int maxPerPunctuation;
     private final String aggregateStoreName;
     private final String dueStoreName;
     private final TopologySettings settings;
@@ -99,6 +100,20 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
 
     public WindowAggregator(
             String aggregateStoreName, String dueStoreName, TopologySettings settings, StreamsCounters counters) {
+        this(aggregateStoreName, dueStoreName, settings, counters, MAX_PER_PUNCTUATION);
+    }
+
+    /** With another bound per punctuation: tests draw a timeline that hits it with a few windows. */
+    WindowAggregator(
+            String aggregateStoreName,
+            String dueStoreName,
+            TopologySettings settings,
+            StreamsCounters counters,
+            int maxPerPunctuation) {
+        if (maxPerPunctuation < 1) {
+            throw new IllegalArgumentException("at least one window per punctuation");
+        }
+        this.maxPerPunctuation = maxPerPunctuation;
         this.aggregateStoreName = aggregateStoreName;
         this.dueStoreName = dueStoreName;
         this.settings = settings;
@@ -154,30 +169,55 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         }
     }
 
-    /** Closes what is due by pipeline time, then publishes the updates of changed open windows. */
+    /**
+     * Closes what is due by pipeline time, then publishes the updates of changed open windows. The
+     * hopping windows close behind the close mark, not behind the threshold: when the bound stopped
+     * {@link #closeWindows} early, the slices past the mark are still open, and a hopping window
+     * covering one of them must wait for it (else it would be published without it, and again
+     * when that slice closes).
+     */
     void publish(long wallMs) {
         long now = clock.nowMs(wallMs);
         if (now == Long.MIN_VALUE) {
             return;
         }
-        long threshold = now - settings.windowGrace().toMillis();
-        closeWindows(threshold);
-        if (hopMs > 0) {
-            closeHoppingWindows(threshold);
+        closeWindows(now - settings.windowGrace().toMillis());
+        if (hopMs > 0 && closedUntilMs != Long.MIN_VALUE) {
+            closeHoppingWindows(closedUntilMs);
         }
         publishUpdates();
     }
 
+    /**
+     * Closes the open windows ending by {@code threshold}, in end order, one end at a time: at most
+     * {@link #maxPerPunctuation}, never part of an end (a window of a half-closed end, closed and
+     * deleted, would be created anew by its next contribution, which the close mark does not refuse,
+     * and finalized twice); only when the first due end alone holds more windows than the bound are
+     * they all closed (otherwise nothing would ever close). Afterwards every window ending by the
+     * close mark is closed, and a contribution to one of them is late.
+     */
     private void closeWindows(long threshold) {
         List<KeyValue<String, WindowStats>> closing = new ArrayList<>();
+        long carriedEnd = Long.MIN_VALUE;
         try (KeyValueIterator<String, WindowStats> it = windows.range(prefix("o", 0), prefix("o", threshold) + "~")) {
-            while (it.hasNext() && closing.size() < MAX_PER_PUNCTUATION) {
+            while (it.hasNext() && closing.size() < maxPerPunctuation) {
                 closing.add(it.next());
+            }
+            if (it.hasNext()) {
+                carriedEnd = endOf(it.peekNextKey());
             }
         }
         long closedThrough = threshold;
-        if (closing.size() == MAX_PER_PUNCTUATION) {
-            closedThrough = endOf(closing.get(closing.size() - 1).key) - 1;
+        if (carriedEnd != Long.MIN_VALUE) {
+            // Carried to the next punctuation: the end the bound cut into, and every end after it.
+            long cut = carriedEnd;
+            closing.removeIf(window -> endOf(window.key) == cut);
+            if (closing.isEmpty()) {
+                closing.addAll(openWindowsEndingAt(cut));
+                closedThrough = cut;
+            } else {
+                closedThrough = cut - 1;
+            }
         }
         for (KeyValue<String, WindowStats> window : closing) {
             String[] parts = window.key.split("\\|", 4);
@@ -203,10 +243,17 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         }
     }
 
-    private void closeHoppingWindows(long threshold) {
+    /**
+     * Closes the hopping windows ending by {@code closedThrough} (the close mark: every slice they
+     * cover is closed and refuses contributions), at most {@link #maxPerPunctuation}; the rest keep
+     * their marks for the next punctuation. Each is finalized once: its mark is deleted with it, and
+     * no slice it covers can close again to write the mark anew.
+     */
+    private void closeHoppingWindows(long closedThrough) {
         List<String> closing = new ArrayList<>();
-        try (KeyValueIterator<String, WindowStats> it = windows.range(prefix("h", 0), prefix("h", threshold) + "~")) {
-            while (it.hasNext() && closing.size() < MAX_PER_PUNCTUATION) {
+        try (KeyValueIterator<String, WindowStats> it =
+                windows.range(prefix("h", 0), prefix("h", closedThrough) + "~")) {
+            while (it.hasNext() && closing.size() < maxPerPunctuation) {
                 closing.add(it.next().key);
             }
         }
@@ -237,7 +284,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     private void publishUpdates() {
         List<String> changed = new ArrayList<>();
         try (KeyValueIterator<String, String> it = due.range("o|", "o|~")) {
-            while (it.hasNext() && changed.size() < MAX_PER_PUNCTUATION) {
+            while (it.hasNext() && changed.size() < maxPerPunctuation) {
                 changed.add(it.next().key);
             }
         }
@@ -339,6 +386,15 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
 
     static String hopKey(long endMs, String group) {
         return prefix("h", endMs) + group;
+    }
+
+    /** Every open window ending at {@code endMs}, whatever its size and group. */
+    private List<KeyValue<String, WindowStats>> openWindowsEndingAt(long endMs) {
+        List<KeyValue<String, WindowStats>> all = new ArrayList<>();
+        try (KeyValueIterator<String, WindowStats> it = windows.range(prefix("o", endMs), prefix("o", endMs) + "~")) {
+            it.forEachRemaining(all::add);
+        }
+        return all;
     }
 
     private static long endOf(String key) {
