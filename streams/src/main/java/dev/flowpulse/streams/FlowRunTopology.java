@@ -68,7 +68,10 @@ public final class FlowRunTopology implements Supplier<Topology> {
     public static final String FINISHED_TOTALS_STORE = "finished-totals";
     /** Open windows, closed slices kept for hopping windows, hopping windows due, by window end. */
     public static final String WINDOW_AGGREGATES_STORE = "window-aggregates";
-    /** Open windows changed since their last update, plus the window task's event time and close mark. */
+    /**
+     * The window task's event time and close mark (named for what it also held before: the open windows
+     * changed since their last update, now kept in memory; renaming it would orphan its changelog).
+     */
     public static final String WINDOW_UPDATES_DUE_STORE = "window-updates-due";
     // Repartitions (topics <application.id>-<name>-repartition).
     public static final String STATE_TOTALS_REPARTITION = "state-totals-by-series";
