@@ -19,6 +19,7 @@ import dev.flowpulse.streams.parse.RawEventProcessor;
 import dev.flowpulse.streams.run.FlowRunStateProcessor;
 import dev.flowpulse.streams.run.RunOutput;
 import dev.flowpulse.streams.serde.InternalSerdes;
+import dev.flowpulse.streams.state.WriteBehindStore;
 import dev.flowpulse.streams.window.WindowAggregator;
 import dev.flowpulse.streams.window.WindowContribution;
 import dev.flowpulse.streams.window.WindowGroup;
@@ -131,16 +132,18 @@ public final class FlowRunTopology implements Supplier<Topology> {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         // Record caches on every store: a key written several times between two commits reaches
         // RocksDB and its changelog once.
-        builder.addStateStore(Stores.keyValueStoreBuilder(
+        // Write-behind (WriteBehindStore) in front of the cache for the two stores written on every
+        // record: each key is serialized and cached once per commit, not once per write.
+        builder.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(FLOW_RUN_STATE_STORE), STRING, InternalSerdes.RUN_HISTORY)
-                .withCachingEnabled());
+                .withCachingEnabled()));
         // Cached: the event time is rewritten on most records; the changelog sees it once per commit.
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_TIMERS_STORE), STRING, STRING)
                         .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
+        builder.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(WINDOW_AGGREGATES_STORE), STRING, InternalSerdes.WINDOW_STATS)
-                .withCachingEnabled());
+                .withCachingEnabled()));
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_UPDATES_DUE_STORE), STRING, STRING)
                         .withCachingEnabled());
