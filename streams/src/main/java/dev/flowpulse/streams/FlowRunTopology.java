@@ -19,6 +19,7 @@ import dev.flowpulse.streams.parse.RawEventProcessor;
 import dev.flowpulse.streams.run.FlowRunStateProcessor;
 import dev.flowpulse.streams.run.RunOutput;
 import dev.flowpulse.streams.serde.InternalSerdes;
+import dev.flowpulse.streams.state.WriteBehindStore;
 import dev.flowpulse.streams.window.WindowAggregator;
 import dev.flowpulse.streams.window.WindowContribution;
 import dev.flowpulse.streams.window.WindowGroup;
@@ -68,7 +69,10 @@ public final class FlowRunTopology implements Supplier<Topology> {
     public static final String FINISHED_TOTALS_STORE = "finished-totals";
     /** Open windows, closed slices kept for hopping windows, hopping windows due, by window end. */
     public static final String WINDOW_AGGREGATES_STORE = "window-aggregates";
-    /** Open windows changed since their last update, plus the window task's event time and close mark. */
+    /**
+     * The window task's event time and close mark (named for what it also held before: the open windows
+     * changed since their last update, now kept in memory; renaming it would orphan its changelog).
+     */
     public static final String WINDOW_UPDATES_DUE_STORE = "window-updates-due";
     // Repartitions (topics <application.id>-<name>-repartition).
     public static final String STATE_TOTALS_REPARTITION = "state-totals-by-series";
@@ -128,16 +132,18 @@ public final class FlowRunTopology implements Supplier<Topology> {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsProperties)));
         // Record caches on every store: a key written several times between two commits reaches
         // RocksDB and its changelog once.
-        builder.addStateStore(Stores.keyValueStoreBuilder(
+        // Write-behind (WriteBehindStore) in front of the cache for the two stores written on every
+        // record: each key is serialized and cached once per commit, not once per write.
+        builder.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(FLOW_RUN_STATE_STORE), STRING, InternalSerdes.RUN_HISTORY)
-                .withCachingEnabled());
+                .withCachingEnabled()));
         // Cached: the event time is rewritten on most records; the changelog sees it once per commit.
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUN_TIMERS_STORE), STRING, STRING)
                         .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
+        builder.addStateStore(WriteBehindStore.builder(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(WINDOW_AGGREGATES_STORE), STRING, InternalSerdes.WINDOW_STATS)
-                .withCachingEnabled());
+                .withCachingEnabled()));
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_UPDATES_DUE_STORE), STRING, STRING)
                         .withCachingEnabled());

@@ -202,6 +202,35 @@ class WindowStatsTopologyTest {
     }
 
     @Test
+    void shouldPublishAnUpdateOnlyForWindowsChangedSinceTheLastPublication() {
+        //  09:00..09:07:42 crimson-fox (team:data); then, after one publication, a Scheduled at 09:01
+        //  of another run of the same flow without deployment and without the team tag
+        harness.pipeAll(teamFox());
+        harness.advanceWallClock(PUBLISH);
+        assertThat(harness.windowStats()).containsKey(key("tag", TEAM, "2026-05-04T09:00:00Z", 300));
+
+        harness.advanceWallClock(PUBLISH);
+        assertThat(harness.windowStats())
+                .as("nothing changed: nothing published")
+                .isEmpty();
+
+        harness.pipe(derive(
+                without(sample("Scheduled"), "deployment"),
+                "019df300-bbbb-7000-8000-000000000003",
+                eventId(31),
+                Instant.parse("2026-05-04T09:01:00Z")));
+        harness.advanceWallClock(PUBLISH);
+        Map<WindowKey, WindowStats> updates = harness.windowStats();
+        assertThat(updates.keySet())
+                .extracting(WindowKey::dimension)
+                .as("only the flow's and the pool's windows changed")
+                .containsOnly("flow", "work_pool");
+        assertThat(updates.get(key("flow", FLOW, "2026-05-04T09:00:00Z", 300)).stateCounts())
+                .isEqualTo(Map.of("SCHEDULED", 2L));
+        assertThat(updates).doesNotContainKey(key("flow", FLOW, "2026-05-04T09:05:00Z", 300));
+    }
+
+    @Test
     void shouldPublishEachFinalResultOnceWhenItsWindowCloses() {
         //  events 09:00..09:07:42; grace 2 h: the 09:05 5-minute window closes at pipeline time 11:10.
         harness.pipeAll(crimsonFoxLifecycle());

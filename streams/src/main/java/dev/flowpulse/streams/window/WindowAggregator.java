@@ -44,8 +44,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Store layout ({@code window-aggregates}, time-ordered string keys, values {@link WindowStats}):
  * {@code o|<end ms>|<size s>|<group>} open windows, {@code k|<end ms>|<group>} closed slices kept
  * for hopping windows, {@code h|<end ms>|<group>} hopping windows due to close. The
- * {@code window-updates-due} store holds the open windows changed since the last update
- * publication, plus the task's event time and close mark. Every punctuation reads only what is due,
+ * {@code window-updates-due} store holds the task's event time and close mark. The open windows changed
+ * since the last update publication are kept in memory only: after a restart (or a task revival)
+ * every open window counts as changed, so the first publication republishes them all (an update is
+ * the window's whole current value, so a repeated one changes nothing downstream). Every punctuation reads only what is due,
  * in order, at most {@link #MAX_PER_PUNCTUATION} entries of each kind (the rest waits for the next one).
  *
  * <p>One instance per task, driven by that task's stream thread only.
@@ -57,8 +59,8 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     static final int MAX_PER_PUNCTUATION = 10_000;
     /** Deserialized windows kept in memory: the open windows of the recent event time of every group. */
     static final int HOT_WINDOWS = 20_000;
-    /** Bounds {@link #dueKnown}: beyond it, keys are written to the due store again (harmless). */
-    static final int MAX_DUE_KNOWN = 100_000;
+    /** Bounds {@link #hopKnown}: beyond it, marks are written to the store again (harmless). */
+    static final int MAX_HOP_KNOWN = 100_000;
 
     private final int maxPerPunctuation;
     private final String aggregateStoreName;
@@ -82,12 +84,13 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     /** The open windows in use, deserialized (every write goes through to {@link #windows}). */
     private HotValues<String, WindowStats> hot;
 
+    /** The task's event time and close mark. */
     private KeyValueStore<String, String> due;
     /**
-     * Keys this processor has put into {@link #due} since its init and not deleted since: a window
-     * changed again before its update is published needs no second write (the store holds it already).
+     * The open windows changed since their last update publication, in store-key (time) order; not
+     * persisted: {@link #init} marks every open window changed.
      */
-    private final java.util.Set<String> dueKnown = new java.util.HashSet<>();
+    private final java.util.TreeSet<String> dueOpen = new java.util.TreeSet<>();
     /**
      * Hopping-window marks ({@code h|...}) this processor has written since its init and not closed
      * since: each closing slice marks the hopping windows it belongs to, so consecutive slices of a
@@ -95,6 +98,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
      */
     private final java.util.Set<String> hopKnown = new java.util.HashSet<>();
 
+    private boolean staleDueChecked;
     private PipelineClock clock;
     private long closedUntilMs;
 
@@ -137,8 +141,15 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         this.windows = context.getStateStore(aggregateStoreName);
         this.hot = new HotValues<>(windows, HOT_WINDOWS);
         this.due = context.getStateStore(dueStoreName);
-        this.dueKnown.clear();
+        this.dueOpen.clear();
         this.hopKnown.clear();
+        // Every open window counts as changed after a (re)start: its update is published again.
+        try (KeyValueIterator<String, WindowStats> it = windows.range("o|", "o|~")) {
+            while (it.hasNext()) {
+                dueOpen.add(it.next().key);
+            }
+        }
+        staleDueChecked = false;
         String eventTime = due.get(CLOCK_KEY);
         String closed = due.get(CLOSED_KEY);
         clock = new PipelineClock(
@@ -177,6 +188,16 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
      * when that slice closes).
      */
     void publish(long wallMs) {
+        if (!staleDueChecked) {
+            // Changed-window keys an earlier version kept in the due store (once per init; not in init
+            // itself, where the task writes nothing).
+            List<String> stale = new ArrayList<>();
+            try (KeyValueIterator<String, String> it = due.range("o|", "o|~")) {
+                it.forEachRemaining(entry -> stale.add(entry.key));
+            }
+            stale.forEach(due::delete);
+            staleDueChecked = true;
+        }
         long now = clock.nowMs(wallMs);
         if (now == Long.MIN_VALUE) {
             return;
@@ -225,8 +246,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
             long sizeMs = Long.parseLong(parts[2]) * 1000;
             WindowGroup group = parsedGroups.computeIfAbsent(parts[3], WindowAggregator::parseGroup);
             hot.delete(window.key);
-            due.delete(window.key);
-            dueKnown.remove(window.key);
+            dueOpen.remove(window.key);
             if (publishedSizesMs.contains(sizeMs)) {
                 forward(WindowOutput.Kind.FINAL, group, end - sizeMs, end, sizeMs, sizeMs, window.value.asClosed());
             }
@@ -283,14 +303,12 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
 
     private void publishUpdates() {
         List<String> changed = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = due.range("o|", "o|~")) {
-            while (it.hasNext() && changed.size() < maxPerPunctuation) {
-                changed.add(it.next().key);
-            }
+        java.util.Iterator<String> it = dueOpen.iterator();
+        while (it.hasNext() && changed.size() < maxPerPunctuation) {
+            changed.add(it.next());
+            it.remove();
         }
         for (String key : changed) {
-            due.delete(key);
-            dueKnown.remove(key);
             WindowStats stats = hot.get(key);
             if (stats == null) {
                 continue;
@@ -310,7 +328,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
 
     /** The mark's value is never read (only its key); it is not kept among the hot windows. */
     private void markHop(String key) {
-        if (hopKnown.size() >= MAX_DUE_KNOWN) {
+        if (hopKnown.size() >= MAX_HOP_KNOWN) {
             hopKnown.clear();
         }
         if (hopKnown.add(key)) {
@@ -319,12 +337,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     }
 
     private void markDue(String key) {
-        if (dueKnown.size() >= MAX_DUE_KNOWN) {
-            dueKnown.clear();
-        }
-        if (dueKnown.add(key)) {
-            due.put(key, "");
-        }
+        dueOpen.add(key);
     }
 
     /** The hopping window ending at {@code end}: the sum of its open and closed slices. */
