@@ -7,10 +7,10 @@ import dev.flowpulse.streams.TopologySettings;
 import dev.flowpulse.streams.state.HotValues;
 import dev.flowpulse.streams.time.PipelineClock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * order, at most {@link #MAX_TIMERS_PER_PUNCTUATION} entries: never the whole run store. The same
  * store keeps the task's durable event time ({@link #CLOCK_KEY}) for the {@link PipelineClock}.
  *
+ * <p>Timers are lazy ({@link RunTimers}): a step writes an index entry only when a deadline is
+ * earlier than the entry the run already has of that kind, never deletes one; an entry is deleted
+ * when it fires, and a firing that finds nothing due is a no-op that registers the run's deadlines
+ * again. So most events (whose deadlines only move later) write nothing to the index.
+ *
  * <p>One instance per task, driven by that task's stream thread only.
  */
 public final class FlowRunStateProcessor implements Processor<String, FlowRunEvent, String, RunOutput> {
@@ -39,6 +44,8 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
     static final int MAX_TIMERS_PER_PUNCTUATION = 2_000;
     /** Deserialized run histories kept in memory (the runs in flight). */
     static final int HOT_RUNS = 20_000;
+    /** Digits of the due time at the start of a timer key. */
+    private static final int DUE_DIGITS = 19;
 
     private static final Logger log = LoggerFactory.getLogger(FlowRunStateProcessor.class);
 
@@ -92,34 +99,59 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
             counters.duplicateDropped();
             return;
         }
-        apply(runId, before, step.get(), now);
+        apply(runId, before, before, step.get(), now);
     }
 
-    /** Applies every timer due by pipeline time, oldest first, at most a bounded number. */
+    /**
+     * Fires every index entry due by pipeline time, oldest first, at most a bounded number: deletes
+     * them, then applies to each of their runs what is actually due.
+     */
     void fireDueTimers(long wallMs) {
         long now = clock.nowMs(wallMs);
         if (now == Long.MIN_VALUE) {
             return;
         }
-        Set<String> dueRuns = new LinkedHashSet<>();
-        List<String> dueKeys = new ArrayList<>();
+        Map<String, List<String>> firedByRun = new LinkedHashMap<>();
+        int fired = 0;
         try (KeyValueIterator<String, String> due = timers.range(timerKey(0, "", ""), timerKey(now, "~", ""))) {
-            while (due.hasNext() && dueKeys.size() < MAX_TIMERS_PER_PUNCTUATION) {
+            while (due.hasNext() && fired < MAX_TIMERS_PER_PUNCTUATION) {
                 KeyValue<String, String> entry = due.next();
-                dueKeys.add(entry.key);
-                dueRuns.add(entry.value);
+                firedByRun
+                        .computeIfAbsent(entry.value, run -> new ArrayList<>())
+                        .add(entry.key);
+                fired++;
             }
         }
-        dueKeys.forEach(timers::delete);
-        for (String runId : dueRuns) {
-            RunHistory before = runs.get(runId);
-            if (before != null) {
-                apply(runId, before, before.onTimer(now, settings), now);
+        firedByRun.values().forEach(keys -> keys.forEach(timers::delete));
+        firedByRun.forEach((runId, keys) -> {
+            RunHistory stored = runs.get(runId);
+            if (stored != null) {
+                RunHistory before = stored.withTimers(withoutFired(stored.timers(), keys));
+                apply(runId, stored, before, before.onTimer(now, settings), now);
             }
-        }
+        });
     }
 
-    private void apply(String runId, RunHistory before, RunStep step, long nowMs) {
+    /** The run's registered entries minus those just deleted (keys {@code <due>|<kind>|<run id>}). */
+    private static RunTimers withoutFired(RunTimers registered, List<String> firedKeys) {
+        RunTimers left = registered;
+        for (String key : firedKeys) {
+            int kindEnd = key.indexOf('|', DUE_DIGITS + 1);
+            RunTimers.Kind kind = RunTimers.Kind.ofKey(key.substring(DUE_DIGITS + 1, kindEnd));
+            if (kind != null) {
+                left = left.fired(kind, Long.parseLong(key.substring(0, DUE_DIGITS)));
+            }
+        }
+        return left;
+    }
+
+    /**
+     * Publishes the step's outputs, registers its deadlines and stores (or forgets) the run.
+     *
+     * @param stored the history in the store (null for a new run)
+     * @param before the history the step started from: the stored one, without the entries that just fired
+     */
+    private void apply(String runId, RunHistory stored, RunHistory before, RunStep step, long nowMs) {
         if (step.transition() != null) {
             context.forward(new Record<>(
                     runId,
@@ -157,32 +189,39 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         if (step.stuckFlagged()) {
             counters.runStuck();
         }
-        updateTimers(runId, before == null ? RunTimers.EMPTY : before.timers(), step);
+        RunTimers registered = before == null ? RunTimers.EMPTY : before.timers();
         if (step.purged()) {
+            // What is registered is exactly what the index still holds of this run.
+            for (RunTimers.Kind kind : RunTimers.Kind.values()) {
+                if (registered.due(kind) != RunTimers.NONE) {
+                    timers.delete(timerKey(registered.due(kind), kind.key(), runId));
+                }
+            }
             runs.delete(runId);
             counters.runsPurged(1);
-        } else {
-            runs.put(runId, step.history());
-        }
-    }
-
-    private void updateTimers(String runId, RunTimers old, RunStep step) {
-        RunTimers next = step.purged() ? RunTimers.EMPTY : step.history().timers();
-        replace(runId, "settle", old.settleDueMs(), next.settleDueMs());
-        replace(runId, "stuck", old.stuckDueMs(), next.stuckDueMs());
-        replace(runId, "purge", old.purgeDueMs(), next.purgeDueMs());
-    }
-
-    private void replace(String runId, String kind, long oldDue, long newDue) {
-        if (oldDue == newDue) {
             return;
         }
-        if (oldDue != RunTimers.NONE) {
-            timers.delete(timerKey(oldDue, kind, runId));
+        RunHistory after = step.history().withTimers(register(runId, registered, step.history()));
+        if (!after.equals(stored)) {
+            runs.put(runId, after);
         }
-        if (newDue != RunTimers.NONE) {
-            timers.put(timerKey(newDue, kind, runId), runId);
+    }
+
+    /**
+     * Writes an index entry for each deadline earlier than the run's entry of its kind (or with none):
+     * a later deadline keeps the earlier entry, which fires early and registers it again.
+     */
+    private RunTimers register(String runId, RunTimers registered, RunHistory history) {
+        RunTimers actual = history.dueTimers(settings);
+        RunTimers next = registered;
+        for (RunTimers.Kind kind : RunTimers.Kind.values()) {
+            long due = actual.due(kind);
+            if (!registered.covers(kind, due)) {
+                timers.put(timerKey(due, kind.key(), runId), runId);
+                next = next.with(kind, due);
+            }
         }
+        return next;
     }
 
     /** Zero-padded so that the store's byte order is time order. */
@@ -193,6 +232,6 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
     /** {@code value} in 19 digits, as {@code %019d} (without the cost of a Formatter per record). */
     public static String zeroPadded(long value) {
         String digits = Long.toString(value);
-        return "0".repeat(Math.max(0, 19 - digits.length())) + digits;
+        return "0".repeat(Math.max(0, DUE_DIGITS - digits.length())) + digits;
     }
 }
