@@ -19,9 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,7 @@ class LazyRunTimersTest {
     private static final Duration PUNCTUATION = TopologySettings.defaults().timerInterval();
 
     private static final String TIMERS_CHANGELOG = "flowpulse-topology-test-run-timers-changelog";
+    private static final String RUN_STATE_CHANGELOG = "flowpulse-topology-test-flow-run-state-changelog";
 
     @TempDir
     Path stateDir;
@@ -115,6 +118,7 @@ class LazyRunTimersTest {
         List<String> before = timerEntries();
         assertThat(before).hasSize(2).contains(entry(FOX_COMPLETED.plus(RETENTION), "purge", CRIMSON_FOX));
         harness.inProgress();
+        runStateChangelogKeys();
 
         harness.advanceWallClock(STUCK_AFTER.multipliedBy(2));
 
@@ -122,6 +126,31 @@ class LazyRunTimersTest {
         assertThat(harness.counter("flowpulse.streams.runs.stuck")).isZero();
         assertThat(harness.runState().get(CRIMSON_FOX)).isNotNull();
         assertThat(timerEntries()).containsExactly(entry(FOX_COMPLETED.plus(RETENTION), "purge", CRIMSON_FOX));
+        // nothing changed for the run: its history is not written again
+        assertThat(runStateChangelogKeys()).isEmpty();
+    }
+
+    @Test
+    void shouldRegisterAStuckEntryAgainWhenAFinishedRunWhoseStaleEntryFiredRunsAgain() {
+        //   crimson-fox completed 09:07:42; its Pending entry fires at 10:0x (a no-op);
+        //   Retrying at 12:07:42 (an automation retried it) -> stuck entry 13:07:42 -> stuck then
+        List<ObjectNode> fox = crimsonFoxLifecycle();
+        harness.pipeAll(fox);
+        harness.advanceWallClock(STUCK_AFTER.multipliedBy(2));
+        Instant retrying = FOX_COMPLETED.plus(STUCK_AFTER.multipliedBy(3));
+        harness.pipe(after(fox.get(4), "Running", "Retrying", eventId(10), retrying, 2));
+        assertThat(timerEntries()).contains(entry(retrying.plus(STUCK_AFTER), "stuck", CRIMSON_FOX));
+        harness.inProgress();
+
+        harness.advanceWallClock(STUCK_AFTER.minus(PUNCTUATION));
+        assertThat(harness.inProgress()).isEmpty();
+        harness.advanceWallClock(PUNCTUATION);
+
+        assertThat(harness.inProgress()).singleElement().satisfies(kv -> {
+            assertThat(kv.value.stuck()).isTrue();
+            assertThat(kv.value.stateName()).isEqualTo("Retrying");
+        });
+        assertThat(harness.counter("flowpulse.streams.runs.stuck")).isEqualTo(1.0);
     }
 
     @Test
@@ -175,12 +204,17 @@ class LazyRunTimersTest {
         return FlowRunStateProcessor.zeroPadded(due.toEpochMilli()) + "|" + kind + "|" + runId;
     }
 
-    /** The timer index (without the task's event time), in key order. */
+    /** The task's event time and fired-through time, kept in the same store. */
+    private static boolean isBookkeeping(String key) {
+        return key.equals(FlowRunStateProcessor.CLOCK_KEY) || key.equals(FlowRunStateProcessor.FIRED_THROUGH_KEY);
+    }
+
+    /** The timer index (without the task's event time and fired-through time), in key order. */
     private List<String> timerEntries() {
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, Object> all = harness.runTimers().all()) {
             all.forEachRemaining(kv -> {
-                if (!kv.key.equals(FlowRunStateProcessor.CLOCK_KEY)) {
+                if (!isBookkeeping(kv.key)) {
                     keys.add(kv.key);
                 }
             });
@@ -188,7 +222,18 @@ class LazyRunTimersTest {
         return keys;
     }
 
-    /** Every timer-index write (put or delete) the changelog received, without the event time's. */
+    /** The keys of every run-history write (put or delete) since the last call. */
+    private List<String> runStateChangelogKeys() {
+        return harness
+                .driver
+                .createOutputTopic(RUN_STATE_CHANGELOG, new StringDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList()
+                .stream()
+                .map(TestRecord::key)
+                .toList();
+    }
+
+    /** Every timer-index write (put or delete) the changelog received, without the bookkeeping keys'. */
     private List<String> timerChangelogKeys() {
         return harness
                 .driver
@@ -196,7 +241,7 @@ class LazyRunTimersTest {
                 .readKeyValuesToList()
                 .stream()
                 .map((KeyValue<String, String> kv) -> kv.key)
-                .filter(key -> !key.equals(FlowRunStateProcessor.CLOCK_KEY))
+                .filter(key -> !isBookkeeping(key))
                 .toList();
     }
 }

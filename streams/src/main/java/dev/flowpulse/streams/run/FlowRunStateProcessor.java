@@ -7,10 +7,10 @@ import dev.flowpulse.streams.TopologySettings;
 import dev.flowpulse.streams.state.HotValues;
 import dev.flowpulse.streams.time.PipelineClock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>Timers are lazy ({@link RunTimers}): a step writes an index entry only when a deadline is
  * earlier than the entry the run already has of that kind, never deletes one; an entry is deleted
  * when it fires, and a firing that finds nothing due is a no-op that registers the run's deadlines
- * again. So most events (whose deadlines only move later) write nothing to the index.
+ * again. So most events (whose deadlines only move later) write nothing to the index. A run's
+ * recorded entry counts as still in the index only if it is due after {@link #FIRED_THROUGH_KEY}:
+ * so a firing need not rewrite the history of a run it did nothing to.
  *
  * <p>One instance per task, driven by that task's stream thread only.
  */
@@ -40,6 +42,11 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
 
     /** Key of the task's event time in the timers store; sorts after every timer key. */
     public static final String CLOCK_KEY = "~event-time";
+    /**
+     * Key of the due time up to which entries have fired (the latest fired entry's, never lower):
+     * an entry due later is certainly still in the index. Sorts after every timer key.
+     */
+    public static final String FIRED_THROUGH_KEY = "~fired-through";
     /** Bounds the work (and the transaction) of one punctuation; the rest is due at the next. */
     static final int MAX_TIMERS_PER_PUNCTUATION = 2_000;
     /** Deserialized run histories kept in memory (the runs in flight). */
@@ -59,6 +66,8 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
 
     private KeyValueStore<String, String> timers;
     private PipelineClock clock;
+    /** Due time of the latest entry fired (durable); entries due later are all still in the index. */
+    private long firedThroughMs;
 
     /**
      * @param runStoreName   flow-run id → {@link RunHistory}
@@ -82,6 +91,8 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         String eventTime = timers.get(CLOCK_KEY);
         clock = new PipelineClock(
                 eventTime == null ? Long.MIN_VALUE : Long.parseLong(eventTime), context.currentSystemTimeMs());
+        String firedThrough = timers.get(FIRED_THROUGH_KEY);
+        firedThroughMs = firedThrough == null ? Long.MIN_VALUE : Long.parseLong(firedThrough);
         context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
     }
 
@@ -99,7 +110,7 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
             counters.duplicateDropped();
             return;
         }
-        apply(runId, before, before, step.get(), now);
+        apply(runId, before, step.get(), now);
     }
 
     /**
@@ -111,47 +122,39 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         if (now == Long.MIN_VALUE) {
             return;
         }
-        Map<String, List<String>> firedByRun = new LinkedHashMap<>();
-        int fired = 0;
+        Set<String> dueRuns = new LinkedHashSet<>();
+        List<String> dueKeys = new ArrayList<>();
         try (KeyValueIterator<String, String> due = timers.range(timerKey(0, "", ""), timerKey(now, "~", ""))) {
-            while (due.hasNext() && fired < MAX_TIMERS_PER_PUNCTUATION) {
+            while (due.hasNext() && dueKeys.size() < MAX_TIMERS_PER_PUNCTUATION) {
                 KeyValue<String, String> entry = due.next();
-                firedByRun
-                        .computeIfAbsent(entry.value, run -> new ArrayList<>())
-                        .add(entry.key);
-                fired++;
+                dueKeys.add(entry.key);
+                dueRuns.add(entry.value);
             }
         }
-        firedByRun.values().forEach(keys -> keys.forEach(timers::delete));
-        firedByRun.forEach((runId, keys) -> {
-            RunHistory stored = runs.get(runId);
-            if (stored != null) {
-                RunHistory before = stored.withTimers(withoutFired(stored.timers(), keys));
-                apply(runId, stored, before, before.onTimer(now, settings), now);
-            }
-        });
-    }
-
-    /** The run's registered entries minus those just deleted (keys {@code <due>|<kind>|<run id>}). */
-    private static RunTimers withoutFired(RunTimers registered, List<String> firedKeys) {
-        RunTimers left = registered;
-        for (String key : firedKeys) {
-            int kindEnd = key.indexOf('|', DUE_DIGITS + 1);
-            RunTimers.Kind kind = RunTimers.Kind.ofKey(key.substring(DUE_DIGITS + 1, kindEnd));
-            if (kind != null) {
-                left = left.fired(kind, Long.parseLong(key.substring(0, DUE_DIGITS)));
+        if (dueKeys.isEmpty()) {
+            return;
+        }
+        dueKeys.forEach(timers::delete);
+        long lastFired = Long.parseLong(dueKeys.get(dueKeys.size() - 1).substring(0, DUE_DIGITS));
+        if (lastFired > firedThroughMs) {
+            firedThroughMs = lastFired;
+            timers.put(FIRED_THROUGH_KEY, Long.toString(firedThroughMs));
+        }
+        for (String runId : dueRuns) {
+            RunHistory before = runs.get(runId);
+            if (before != null) {
+                apply(runId, before, before.onTimer(now, settings), now);
             }
         }
-        return left;
     }
 
     /**
-     * Publishes the step's outputs, registers its deadlines and stores (or forgets) the run.
+     * Publishes the step's outputs, registers its deadlines and stores (or forgets) the run; a step
+     * that changed nothing (an early firing) stores nothing.
      *
-     * @param stored the history in the store (null for a new run)
-     * @param before the history the step started from: the stored one, without the entries that just fired
+     * @param before the stored history (null for a new run)
      */
-    private void apply(String runId, RunHistory stored, RunHistory before, RunStep step, long nowMs) {
+    private void apply(String runId, RunHistory before, RunStep step, long nowMs) {
         if (step.transition() != null) {
             context.forward(new Record<>(
                     runId,
@@ -191,9 +194,9 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         }
         RunTimers registered = before == null ? RunTimers.EMPTY : before.timers();
         if (step.purged()) {
-            // What is registered is exactly what the index still holds of this run.
+            // The entries certainly still in the index; any other fires as a no-op.
             for (RunTimers.Kind kind : RunTimers.Kind.values()) {
-                if (registered.due(kind) != RunTimers.NONE) {
+                if (registered.pending(kind, firedThroughMs)) {
                     timers.delete(timerKey(registered.due(kind), kind.key(), runId));
                 }
             }
@@ -202,7 +205,7 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
             return;
         }
         RunHistory after = step.history().withTimers(register(runId, registered, step.history()));
-        if (!after.equals(stored)) {
+        if (!after.equals(before)) {
             runs.put(runId, after);
         }
     }
@@ -216,7 +219,7 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         RunTimers next = registered;
         for (RunTimers.Kind kind : RunTimers.Kind.values()) {
             long due = actual.due(kind);
-            if (!registered.covers(kind, due)) {
+            if (!registered.covers(kind, due, firedThroughMs)) {
                 timers.put(timerKey(due, kind.key(), runId), runId);
                 next = next.with(kind, due);
             }

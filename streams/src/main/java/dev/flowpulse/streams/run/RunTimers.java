@@ -2,7 +2,8 @@ package dev.flowpulse.streams.run;
 
 /**
  * The entries a run has in the {@code run-timers} index, one due time per kind: the earliest
- * entry of that kind the processor wrote and has not yet seen fire. Timers are lazy: an entry only
+ * entry of that kind the processor wrote (one due no later than the index's fired-through time may
+ * have fired since). Timers are lazy: an entry only
  * has to fire no later than the run's actual deadline ({@link RunHistory#dueTimers}), so a deadline
  * that moves later keeps its entry (which then fires early, as a no-op that registers the deadline
  * again), and only a deadline earlier than the registered entry writes a new one. {@link #NONE}
@@ -32,16 +33,6 @@ public record RunTimers(long settleDueMs, long stuckDueMs, long purgeDueMs) {
         public String key() {
             return key;
         }
-
-        /** The kind of an index key part, or null if none has it. */
-        static Kind ofKey(String key) {
-            for (Kind kind : values()) {
-                if (kind.key.equals(key)) {
-                    return kind;
-                }
-            }
-            return null;
-        }
     }
 
     public long due(Kind kind) {
@@ -61,21 +52,21 @@ public record RunTimers(long settleDueMs, long stuckDueMs, long purgeDueMs) {
     }
 
     /**
-     * True if the registered entry of this kind fires no later than {@code actualDueMs}, or there is
-     * nothing to fire: no new entry is needed.
+     * True if the entry of this kind is certainly still in the index: registered and due after
+     * {@code firedThroughMs}, the due time up to which entries have fired (an entry due at or before
+     * it may be gone; the processor then treats it as absent).
      */
-    public boolean covers(Kind kind, long actualDueMs) {
+    public boolean pending(Kind kind, long firedThroughMs) {
         long registered = due(kind);
-        return actualDueMs == NONE || (registered != NONE && registered <= actualDueMs);
+        return registered != NONE && Math.max(0L, registered) > firedThroughMs;
     }
 
     /**
-     * Without the entry of this kind whose index key holds {@code keyDueMs} (it fired; the key holds
-     * the due time clamped at 0); unchanged if that entry is not the registered one.
+     * True if no new entry is needed for a deadline of this kind at {@code actualDueMs}: there is
+     * none, or a {@linkplain #pending pending} entry fires no later than it.
      */
-    public RunTimers fired(Kind kind, long keyDueMs) {
-        long registered = due(kind);
-        return registered != NONE && Math.max(0L, registered) == keyDueMs ? with(kind, NONE) : this;
+    public boolean covers(Kind kind, long actualDueMs, long firedThroughMs) {
+        return actualDueMs == NONE || (pending(kind, firedThroughMs) && due(kind) <= actualDueMs);
     }
 
     /** The earliest deadline, or {@link #NONE}. */
