@@ -32,9 +32,9 @@ import java.util.Optional;
  * @param trimmedTerminals      terminal states among the dropped ones, for finish numbers
  * @param stuck                 the current state was flagged stuck
  * @param inProgressPublished   the in-progress table holds a record of this run
- * @param timers                the entries this run has in the {@code run-timers} index (the processor
- *                              keeps them; the rules pass them through unchanged): each fires no later
- *                              than its kind's deadline in {@link #dueTimers}
+ * @param timers                the entries this run wrote to the {@code run-timers} index
+ *                              ({@link RunTimers}; the processor keeps them, the rules pass them
+ *                              through unchanged); its actual deadlines are {@link #dueTimers}
  */
 public record RunHistory(
         List<SeenState> states,

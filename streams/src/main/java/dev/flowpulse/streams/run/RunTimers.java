@@ -1,13 +1,13 @@
 package dev.flowpulse.streams.run;
 
 /**
- * The entries a run has in the {@code run-timers} index, one due time per kind: the earliest
- * entry of that kind the processor wrote (one due no later than the index's fired-through time may
- * have fired since). Timers are lazy: an entry only
- * has to fire no later than the run's actual deadline ({@link RunHistory#dueTimers}), so a deadline
- * that moves later keeps its entry (which then fires early, as a no-op that registers the deadline
- * again), and only a deadline earlier than the registered entry writes a new one. {@link #NONE}
- * ({@code -1}) means no entry of that kind. Immutable.
+ * The entries a run has in the {@code run-timers} index: per kind, the due time of the entry the
+ * processor last wrote ({@link #NONE}, {@code -1}: none). One due no later than the index's
+ * fired-through time may have fired since; only a later one is {@linkplain #pending certainly there}.
+ * Timers are lazy: an entry only has to fire no later than the run's actual deadline
+ * ({@link RunHistory#dueTimers}), so a deadline that moves later keeps its entry (which then fires
+ * early, as a no-op that registers the deadline again), and only a deadline earlier than the pending
+ * entry, or one without a pending entry, writes a new one. Immutable.
  *
  * @param settleDueMs when the earliest unpublished finish is forced
  * @param stuckDueMs  when the run's current RUNNING/PENDING state makes it stuck
