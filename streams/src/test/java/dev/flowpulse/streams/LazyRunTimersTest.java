@@ -97,16 +97,7 @@ class LazyRunTimersTest {
         Instant actualDue = T0.plusSeconds(120).plus(STUCK_AFTER);
         assertThat(timerEntries()).containsExactly(entry(actualDue, "stuck", POLITE_LEMUR));
 
-        harness.advanceWallClock(Duration.ofMinutes(2).minus(PUNCTUATION));
-        assertThat(harness.inProgress()).isEmpty();
-
-        harness.advanceWallClock(PUNCTUATION);
-
-        assertThat(harness.inProgress()).singleElement().satisfies(kv -> {
-            assertThat(kv.value.stuck()).isTrue();
-            assertThat(kv.value.stateName()).isEqualTo("Retrying");
-        });
-        assertThat(harness.counter("flowpulse.streams.runs.stuck")).isEqualTo(1.0);
+        assertFlaggedStuckAfterIdle(Duration.ofMinutes(2), "Retrying");
         assertThat(timerEntries()).isEmpty();
     }
 
@@ -142,15 +133,7 @@ class LazyRunTimersTest {
         assertThat(timerEntries()).contains(entry(retrying.plus(STUCK_AFTER), "stuck", CRIMSON_FOX));
         harness.inProgress();
 
-        harness.advanceWallClock(STUCK_AFTER.minus(PUNCTUATION));
-        assertThat(harness.inProgress()).isEmpty();
-        harness.advanceWallClock(PUNCTUATION);
-
-        assertThat(harness.inProgress()).singleElement().satisfies(kv -> {
-            assertThat(kv.value.stuck()).isTrue();
-            assertThat(kv.value.stateName()).isEqualTo("Retrying");
-        });
-        assertThat(harness.counter("flowpulse.streams.runs.stuck")).isEqualTo(1.0);
+        assertFlaggedStuckAfterIdle(STUCK_AFTER, "Retrying");
     }
 
     @Test
@@ -198,6 +181,20 @@ class LazyRunTimersTest {
                 .extracting(FinishedFlowRun::stateType, FinishedFlowRun::durationKnown)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(StateType.COMPLETED, false));
         assertThat(harness.counter("flowpulse.streams.finishes.forced")).isEqualTo(1.0);
+    }
+
+    /** Not stuck one punctuation before {@code idle} has passed, stuck (once, in {@code stateName}) at it. */
+    private void assertFlaggedStuckAfterIdle(Duration idle, String stateName) {
+        harness.advanceWallClock(idle.minus(PUNCTUATION));
+        assertThat(harness.inProgress()).isEmpty();
+
+        harness.advanceWallClock(PUNCTUATION);
+
+        assertThat(harness.inProgress()).singleElement().satisfies(kv -> {
+            assertThat(kv.value.stuck()).isTrue();
+            assertThat(kv.value.stateName()).isEqualTo(stateName);
+        });
+        assertThat(harness.counter("flowpulse.streams.runs.stuck")).isEqualTo(1.0);
     }
 
     private static String entry(Instant due, String kind, String runId) {
