@@ -29,16 +29,30 @@ import org.slf4j.LoggerFactory;
  * order, at most {@link #MAX_TIMERS_PER_PUNCTUATION} entries: never the whole run store. The same
  * store keeps the task's durable event time ({@link #CLOCK_KEY}) for the {@link PipelineClock}.
  *
+ * <p>Timers are lazy ({@link RunTimers}): a step writes an index entry only when a deadline is
+ * earlier than the entry the run already has of that kind, never deletes one; an entry is deleted
+ * when it fires, and a firing that finds nothing due is a no-op that registers the run's deadlines
+ * again. So most events (whose deadlines only move later) write nothing to the index. A run's
+ * recorded entry counts as still in the index only if it is due after {@link #FIRED_THROUGH_KEY}:
+ * so a firing need not rewrite the history of a run it did nothing to.
+ *
  * <p>One instance per task, driven by that task's stream thread only.
  */
 public final class FlowRunStateProcessor implements Processor<String, FlowRunEvent, String, RunOutput> {
 
     /** Key of the task's event time in the timers store; sorts after every timer key. */
     public static final String CLOCK_KEY = "~event-time";
+    /**
+     * Key of the due time up to which entries have fired (the latest fired entry's, never lower):
+     * an entry due later is certainly still in the index. Sorts after every timer key.
+     */
+    public static final String FIRED_THROUGH_KEY = "~fired-through";
     /** Bounds the work (and the transaction) of one punctuation; the rest is due at the next. */
     static final int MAX_TIMERS_PER_PUNCTUATION = 2_000;
     /** Deserialized run histories kept in memory (the runs in flight). */
     static final int HOT_RUNS = 20_000;
+    /** Digits of the due time at the start of a timer key. */
+    private static final int DUE_DIGITS = 19;
 
     private static final Logger log = LoggerFactory.getLogger(FlowRunStateProcessor.class);
 
@@ -52,6 +66,8 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
 
     private KeyValueStore<String, String> timers;
     private PipelineClock clock;
+    /** Due time of the latest entry fired (durable); entries due later are all still in the index. */
+    private long firedThroughMs;
 
     /**
      * @param runStoreName   flow-run id → {@link RunHistory}
@@ -75,6 +91,8 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         String eventTime = timers.get(CLOCK_KEY);
         clock = new PipelineClock(
                 eventTime == null ? Long.MIN_VALUE : Long.parseLong(eventTime), context.currentSystemTimeMs());
+        String firedThrough = timers.get(FIRED_THROUGH_KEY);
+        firedThroughMs = firedThrough == null ? Long.MIN_VALUE : Long.parseLong(firedThrough);
         context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, this::fireDueTimers);
     }
 
@@ -95,7 +113,10 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         apply(runId, before, step.get(), now);
     }
 
-    /** Applies every timer due by pipeline time, oldest first, at most a bounded number. */
+    /**
+     * Fires every index entry due by pipeline time, oldest first, at most a bounded number: deletes
+     * them, then applies to each of their runs what is actually due.
+     */
     void fireDueTimers(long wallMs) {
         long now = clock.nowMs(wallMs);
         if (now == Long.MIN_VALUE) {
@@ -110,7 +131,15 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
                 dueRuns.add(entry.value);
             }
         }
+        if (dueKeys.isEmpty()) {
+            return;
+        }
         dueKeys.forEach(timers::delete);
+        long lastFired = Long.parseLong(dueKeys.get(dueKeys.size() - 1).substring(0, DUE_DIGITS));
+        if (lastFired > firedThroughMs) {
+            firedThroughMs = lastFired;
+            timers.put(FIRED_THROUGH_KEY, Long.toString(firedThroughMs));
+        }
         for (String runId : dueRuns) {
             RunHistory before = runs.get(runId);
             if (before != null) {
@@ -119,6 +148,12 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         }
     }
 
+    /**
+     * Publishes the step's outputs, registers its deadlines and stores (or forgets) the run; a step
+     * that changed nothing (an early firing) stores nothing.
+     *
+     * @param before the stored history (null for a new run)
+     */
     private void apply(String runId, RunHistory before, RunStep step, long nowMs) {
         if (step.transition() != null) {
             context.forward(new Record<>(
@@ -157,32 +192,39 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         if (step.stuckFlagged()) {
             counters.runStuck();
         }
-        updateTimers(runId, before == null ? RunTimers.EMPTY : before.timers(), step);
+        RunTimers registered = before == null ? RunTimers.EMPTY : before.timers();
         if (step.purged()) {
+            // The entries certainly still in the index; any other fires as a no-op.
+            for (RunTimers.Kind kind : RunTimers.Kind.values()) {
+                if (registered.pending(kind, firedThroughMs)) {
+                    timers.delete(timerKey(registered.due(kind), kind.key(), runId));
+                }
+            }
             runs.delete(runId);
             counters.runsPurged(1);
-        } else {
-            runs.put(runId, step.history());
-        }
-    }
-
-    private void updateTimers(String runId, RunTimers old, RunStep step) {
-        RunTimers next = step.purged() ? RunTimers.EMPTY : step.history().timers();
-        replace(runId, "settle", old.settleDueMs(), next.settleDueMs());
-        replace(runId, "stuck", old.stuckDueMs(), next.stuckDueMs());
-        replace(runId, "purge", old.purgeDueMs(), next.purgeDueMs());
-    }
-
-    private void replace(String runId, String kind, long oldDue, long newDue) {
-        if (oldDue == newDue) {
             return;
         }
-        if (oldDue != RunTimers.NONE) {
-            timers.delete(timerKey(oldDue, kind, runId));
+        RunHistory after = step.history().withTimers(register(runId, registered, step.history()));
+        if (!after.equals(before)) {
+            runs.put(runId, after);
         }
-        if (newDue != RunTimers.NONE) {
-            timers.put(timerKey(newDue, kind, runId), runId);
+    }
+
+    /**
+     * Writes an index entry for each deadline earlier than the run's entry of its kind (or with none):
+     * a later deadline keeps the earlier entry, which fires early and registers it again.
+     */
+    private RunTimers register(String runId, RunTimers registered, RunHistory history) {
+        RunTimers actual = history.dueTimers(settings);
+        RunTimers next = registered;
+        for (RunTimers.Kind kind : RunTimers.Kind.values()) {
+            long due = actual.due(kind);
+            if (!registered.covers(kind, due, firedThroughMs)) {
+                timers.put(timerKey(due, kind.key(), runId), runId);
+                next = next.with(kind, due);
+            }
         }
+        return next;
     }
 
     /** Zero-padded so that the store's byte order is time order. */
@@ -193,6 +235,6 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
     /** {@code value} in 19 digits, as {@code %019d} (without the cost of a Formatter per record). */
     public static String zeroPadded(long value) {
         String digits = Long.toString(value);
-        return "0".repeat(Math.max(0, 19 - digits.length())) + digits;
+        return "0".repeat(Math.max(0, DUE_DIGITS - digits.length())) + digits;
     }
 }

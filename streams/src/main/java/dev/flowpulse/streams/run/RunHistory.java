@@ -32,7 +32,9 @@ import java.util.Optional;
  * @param trimmedTerminals      terminal states among the dropped ones, for finish numbers
  * @param stuck                 the current state was flagged stuck
  * @param inProgressPublished   the in-progress table holds a record of this run
- * @param timers                the deadlines registered in the {@code run-timers} index
+ * @param timers                the entries this run wrote to the {@code run-timers} index
+ *                              ({@link RunTimers}; the processor keeps them, the rules pass them
+ *                              through unchanged); its actual deadlines are {@link #dueTimers}
  */
 public record RunHistory(
         List<SeenState> states,
@@ -91,7 +93,11 @@ public record RunHistory(
         return Optional.of(history.advance(nowMs, rules, current(), transition));
     }
 
-    /** The step when one of this run's timers is due at pipeline time {@code nowMs}. */
+    /**
+     * The step when one of this run's index entries fires at pipeline time {@code nowMs}: whatever is
+     * actually due by then. An entry may fire early (its deadline moved later); then nothing is due
+     * and the step has no output and a history equal to this one.
+     */
     public RunStep onTimer(long nowMs, TopologySettings rules) {
         SeenState current = current();
         if (current != null
@@ -159,7 +165,6 @@ public record RunHistory(
                         inProgressNow,
                         timers)
                 .trimmedTo(rules.maxStatesPerRun());
-        after = after.withTimers(after.dueTimers(rules));
         return new RunStep(after, accepted, finishes, forced, currentFinish, inProgress, ended, flagged);
     }
 
@@ -247,7 +252,7 @@ public record RunHistory(
                 stuckAfter.toSeconds());
     }
 
-    /** The deadlines this history needs, by pipeline time. */
+    /** The deadlines this history actually has, by pipeline time ({@link RunTimers#NONE}: none of a kind). */
     RunTimers dueTimers(TopologySettings rules) {
         long awaiting = earliestAwaitingFinishMs();
         long settle = awaiting == RunTimers.NONE
