@@ -67,6 +67,15 @@ class WindowStatsTopologyTest {
         return new WindowKey(WORKSPACE, dimension, group, from, from.plusSeconds(sizeSeconds), sizeSeconds, advance);
     }
 
+    /** Scheduled at 09:01 of another run of etl-orders, without a deployment and without the team tag. */
+    private static ObjectNode scheduledWithoutDeployment() {
+        return derive(
+                without(sample("Scheduled"), "deployment"),
+                "019df300-bbbb-7000-8000-000000000003",
+                eventId(31),
+                Instant.parse("2026-05-04T09:01:00Z"));
+    }
+
     private static List<ObjectNode> teamFox() {
         return crimsonFoxLifecycle().stream().map(e -> tagged(e, "team:data")).toList();
     }
@@ -80,11 +89,7 @@ class WindowStatsTopologyTest {
         //   |                              |-- Completed 09:07:42.32
         //  * another run of etl-orders without a deployment and without the team tag
         harness.pipeAll(teamFox());
-        harness.pipe(derive(
-                without(sample("Scheduled"), "deployment"),
-                "019df300-bbbb-7000-8000-000000000003",
-                eventId(31),
-                Instant.parse("2026-05-04T09:01:00Z")));
+        harness.pipe(scheduledWithoutDeployment());
         harness.advanceWallClock(PUBLISH);
 
         Map<WindowKey, WindowStats> stats = harness.windowStats();
@@ -214,11 +219,7 @@ class WindowStatsTopologyTest {
                 .as("nothing changed: nothing published")
                 .isEmpty();
 
-        harness.pipe(derive(
-                without(sample("Scheduled"), "deployment"),
-                "019df300-bbbb-7000-8000-000000000003",
-                eventId(31),
-                Instant.parse("2026-05-04T09:01:00Z")));
+        harness.pipe(scheduledWithoutDeployment());
         harness.advanceWallClock(PUBLISH);
         Map<WindowKey, WindowStats> updates = harness.windowStats();
         assertThat(updates.keySet())
