@@ -56,11 +56,12 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
 
     public static final String CLOCK_KEY = "~event-time";
     public static final String CLOSED_KEY = "~closed-until";
+    /** Every hopping window ending by this mark has been finalized (due store). */
+    public static final String HOP_CLOSED_KEY = "~hop-closed-until";
+
     static final int MAX_PER_PUNCTUATION = 10_000;
     /** Deserialized windows kept in memory: the open windows of the recent event time of every group. */
     static final int HOT_WINDOWS = 20_000;
-    /** Bounds {@link #hopKnown}: beyond it, marks are written to the store again (harmless). */
-    static final int MAX_HOP_KNOWN = 100_000;
 
     private final int maxPerPunctuation;
     private final String aggregateStoreName;
@@ -92,15 +93,32 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
      */
     private final java.util.TreeSet<String> dueOpen = new java.util.TreeSet<>();
     /**
-     * Hopping-window marks ({@code h|...}) this processor has written since its init and not closed
-     * since: each closing slice marks the hopping windows it belongs to, so consecutive slices of a
-     * group mark mostly the same windows; a known mark is not written again.
+     * The closed slices kept for the hopping windows not finalized yet, by slice end: the groups
+     * of each end. Not persisted: {@link #init} reads them back (every {@code o|} slice ending by
+     * the close mark).
      */
-    private final java.util.Set<String> hopKnown = new java.util.HashSet<>();
+    private final java.util.TreeMap<Long, java.util.Set<String>> keptSlices = new java.util.TreeMap<>();
 
     private boolean staleDueChecked;
+    private boolean loaded;
+    /** Closed slices and hopping marks of the earlier layout ({@code k|}, {@code h|}) are in the store. */
+    private boolean legacyLayout;
+    /** Closed windows in the store that no hopping window needs (the hopping view was turned off). */
+    private final List<String> staleClosed = new ArrayList<>();
+    /**
+     * After a migration of the earlier layout: the first end with hopping windows left to finalize
+     * (its bounded close may have stopped within an end) and the groups left at that end.
+     */
+    private long legacyPendingEnd = Long.MIN_VALUE;
+
+    private final java.util.Set<String> legacyPendingGroups = new java.util.HashSet<>();
+
     private PipelineClock clock;
     private long closedUntilMs;
+    /** Every hopping window ending by this time is finalized; {@code Long.MIN_VALUE}: none yet. */
+    private long hopClosedUntilMs;
+    /** The value of {@link #HOP_CLOSED_KEY} in the store. */
+    private long storedHopClosedUntilMs;
 
     public WindowAggregator(
             String aggregateStoreName, String dueStoreName, TopologySettings settings, StreamsCounters counters) {
@@ -141,25 +159,56 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         this.windows = context.getStateStore(aggregateStoreName);
         this.hot = new HotValues<>(windows, HOT_WINDOWS);
         this.due = context.getStateStore(dueStoreName);
-        this.dueOpen.clear();
-        this.hopKnown.clear();
-        // Every open window counts as changed after a (re)start: its update is published again.
-        try (KeyValueIterator<String, WindowStats> it = windows.range("o|", "o|~")) {
-            while (it.hasNext()) {
-                dueOpen.add(it.next().key);
-            }
+        loaded = false;
+        context.schedule(settings.windowUpdateInterval(), PunctuationType.WALL_CLOCK_TIME, this::publish);
+    }
+
+    /**
+     * Reads the task's window state back once after each init, at its first record or punctuation
+     * rather than in init: the stores are the same then, and whatever was written to them before
+     * counts (a test seeds an earlier version's layout that way).
+     */
+    private void ensureLoaded() {
+        if (loaded) {
+            return;
         }
+        loaded = true;
+        this.dueOpen.clear();
+        this.keptSlices.clear();
+        this.staleClosed.clear();
+        this.legacyPendingEnd = Long.MIN_VALUE;
+        this.legacyPendingGroups.clear();
         staleDueChecked = false;
         String eventTime = due.get(CLOCK_KEY);
-        String closed = due.get(CLOSED_KEY);
         clock = new PipelineClock(
                 eventTime == null ? Long.MIN_VALUE : Long.parseLong(eventTime), context.currentSystemTimeMs());
-        closedUntilMs = closed == null ? Long.MIN_VALUE : Long.parseLong(closed);
-        context.schedule(settings.windowUpdateInterval(), PunctuationType.WALL_CLOCK_TIME, this::publish);
+        closedUntilMs = longOrMin(due.get(CLOSED_KEY));
+        hopClosedUntilMs = longOrMin(due.get(HOP_CLOSED_KEY));
+        storedHopClosedUntilMs = hopClosedUntilMs;
+        // Every open window counts as changed after a (re)start: its update is published again. The
+        // windows ending by the close mark are the closed slices kept for hopping windows.
+        try (KeyValueIterator<String, WindowStats> it = windows.range("o|", "o|~")) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                long end = endOf(key);
+                String[] parts = key.split("\\|", 4);
+                if (end > closedUntilMs) {
+                    dueOpen.add(key);
+                } else if (hopMs > 0 && Long.parseLong(parts[2]) * 1000 == advanceMs) {
+                    keepSlice(end, parts[3]);
+                } else {
+                    staleClosed.add(key);
+                }
+            }
+        }
+        try (KeyValueIterator<String, WindowStats> it = windows.range("h|", "k|~")) {
+            legacyLayout = it.hasNext();
+        }
     }
 
     @Override
     public void process(Record<WindowGroup, WindowContribution> record) {
+        ensureLoaded();
         WindowContribution c = record.value();
         if (clock.observe(c.occurredMs(), context.currentSystemTimeMs())) {
             due.put(CLOCK_KEY, Long.toString(clock.eventTimeMs()));
@@ -188,6 +237,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
      * when that slice closes).
      */
     void publish(long wallMs) {
+        ensureLoaded();
         if (!staleDueChecked) {
             // Changed-window keys an earlier version kept in the due store (once per init; not in init
             // itself, where the task writes nothing).
@@ -196,7 +246,13 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
                 it.forEachRemaining(entry -> stale.add(entry.key));
             }
             stale.forEach(due::delete);
+            staleClosed.forEach(hot::delete);
+            staleClosed.clear();
             staleDueChecked = true;
+        }
+        if (legacyLayout) {
+            migrateLegacyLayout();
+            legacyLayout = false;
         }
         long now = clock.nowMs(wallMs);
         if (now == Long.MIN_VALUE) {
@@ -220,7 +276,10 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
     private void closeWindows(long threshold) {
         List<KeyValue<String, WindowStats>> closing = new ArrayList<>();
         long carriedEnd = Long.MIN_VALUE;
-        try (KeyValueIterator<String, WindowStats> it = windows.range(prefix("o", 0), prefix("o", threshold) + "~")) {
+        // Every window ending by the close mark is closed: what is stored there is kept slices.
+        long from = closedUntilMs == Long.MIN_VALUE ? 0 : closedUntilMs + 1;
+        try (KeyValueIterator<String, WindowStats> it =
+                windows.range(prefix("o", from), prefix("o", threshold) + "~")) {
             while (it.hasNext() && closing.size() < maxPerPunctuation) {
                 closing.add(it.next());
             }
@@ -245,16 +304,15 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
             long end = Long.parseLong(parts[1]);
             long sizeMs = Long.parseLong(parts[2]) * 1000;
             WindowGroup group = parsedGroups.computeIfAbsent(parts[3], WindowAggregator::parseGroup);
-            hot.delete(window.key);
             dueOpen.remove(window.key);
             if (publishedSizesMs.contains(sizeMs)) {
                 forward(WindowOutput.Kind.FINAL, group, end - sizeMs, end, sizeMs, sizeMs, window.value.asClosed());
             }
             if (hopMs > 0 && sizeMs == advanceMs) {
-                hot.put(keptKey(end, parts[3]), window.value);
-                for (long e = end; e < end + hopMs; e += advanceMs) {
-                    markHop(hopKey(e, parts[3]));
-                }
+                // Kept where it is, under its open-window key, until its last hopping window closes.
+                keepSlice(end, parts[3]);
+            } else {
+                hot.delete(window.key);
             }
         }
         if (closedThrough > closedUntilMs) {
@@ -265,39 +323,101 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
 
     /**
      * Closes the hopping windows ending by {@code closedThrough} (the close mark: every slice they
-     * cover is closed and refuses contributions), at most {@link #maxPerPunctuation}; the rest keep
-     * their marks for the next punctuation. Each is finalized once: its mark is deleted with it, and
-     * no slice it covers can close again to write the mark anew.
+     * cover is closed and refuses contributions), one end at a time, in end order, until at least
+     * {@link #maxPerPunctuation} are finalized; the rest wait for the next punctuation. A hopping
+     * window exists for a group when one of its slices does; it is finalized once: the hopping
+     * close mark moves past its end, and is stored with the deletion of the slice it was the last
+     * to need, in the same transaction.
      */
     private void closeHoppingWindows(long closedThrough) {
-        List<String> closing = new ArrayList<>();
-        try (KeyValueIterator<String, WindowStats> it =
-                windows.range(prefix("h", 0), prefix("h", closedThrough) + "~")) {
-            while (it.hasNext() && closing.size() < maxPerPunctuation) {
-                closing.add(it.next().key);
+        int closed = 0;
+        while (closed < maxPerPunctuation && !keptSlices.isEmpty()) {
+            long firstSliceEnd = keptSlices.firstKey();
+            // The next end with a hopping window: the first one after the mark that covers a slice.
+            long end = hopClosedUntilMs == Long.MIN_VALUE
+                    ? firstSliceEnd
+                    : Math.max(firstSliceEnd, hopClosedUntilMs + advanceMs);
+            if (end > closedThrough) {
+                break;
+            }
+            java.util.Set<String> groups = new java.util.TreeSet<>();
+            keptSlices.subMap(end - hopMs, false, end, true).values().forEach(groups::addAll);
+            if (end == legacyPendingEnd) {
+                groups.retainAll(legacyPendingGroups);
+                legacyPendingGroups.clear();
+            }
+            for (String group : groups) {
+                forward(
+                        WindowOutput.Kind.FINAL,
+                        parsedGroups.computeIfAbsent(group, WindowAggregator::parseGroup),
+                        end - hopMs,
+                        end,
+                        hopMs,
+                        advanceMs,
+                        hopSum(end, group, true));
+                closed++;
+            }
+            // The slices ending by the window's first slice end are needed by no later hopping window.
+            java.util.SortedMap<Long, java.util.Set<String>> done = keptSlices.headMap(end - hopMs + advanceMs, true);
+            done.forEach((sliceEnd, sliceGroups) ->
+                    sliceGroups.forEach(group -> hot.delete(openKey(sliceEnd, advanceMs, group))));
+            done.clear();
+            hopClosedUntilMs = end;
+        }
+        if (keptSlices.isEmpty() && closedThrough > hopClosedUntilMs) {
+            // Nothing kept: every hopping window ending by the close mark is final (it has no slice).
+            hopClosedUntilMs = Math.floorDiv(closedThrough, advanceMs) * advanceMs;
+        }
+        if (hopClosedUntilMs != storedHopClosedUntilMs) {
+            due.put(HOP_CLOSED_KEY, Long.toString(hopClosedUntilMs));
+            storedHopClosedUntilMs = hopClosedUntilMs;
+        }
+    }
+
+    /**
+     * Rewrites the layout of an earlier version once: its closed slices ({@code k|}) back under
+     * their window keys, its hopping marks ({@code h|}) dropped; the hopping close mark becomes the
+     * end before its first mark ending by the close mark (the hopping windows it had not finalized
+     * yet), or the close mark.
+     */
+    private void migrateLegacyLayout() {
+        List<KeyValue<String, WindowStats>> slices = new ArrayList<>();
+        try (KeyValueIterator<String, WindowStats> it = windows.range("k|", "k|~")) {
+            it.forEachRemaining(slices::add);
+        }
+        List<String> marks = new ArrayList<>();
+        try (KeyValueIterator<String, WindowStats> it = windows.range("h|", "h|~")) {
+            it.forEachRemaining(entry -> marks.add(entry.key));
+        }
+        long firstPending = Long.MAX_VALUE;
+        for (String mark : marks) {
+            long end = endOf(mark);
+            if (end <= closedUntilMs) {
+                firstPending = Math.min(firstPending, end);
             }
         }
-        for (String key : closing) {
-            String[] parts = key.split("\\|", 3);
-            long end = Long.parseLong(parts[1]);
-            StatsSum sum = new StatsSum();
-            for (long sliceEnd = end - hopMs + advanceMs; sliceEnd <= end; sliceEnd += advanceMs) {
-                WindowStats slice = hot.get(keptKey(sliceEnd, parts[2]));
-                if (slice != null) {
-                    sum.add(slice);
-                }
+        for (String mark : marks) {
+            if (endOf(mark) == firstPending) {
+                legacyPendingGroups.add(mark.split("\\|", 3)[2]);
             }
-            hot.delete(key);
-            hopKnown.remove(key);
-            hot.delete(keptKey(end - hopMs + advanceMs, parts[2]));
-            forward(
-                    WindowOutput.Kind.FINAL,
-                    parsedGroups.computeIfAbsent(parts[2], WindowAggregator::parseGroup),
-                    end - hopMs,
-                    end,
-                    hopMs,
-                    advanceMs,
-                    sum.result(true));
+            windows.delete(mark);
+        }
+        legacyPendingEnd = firstPending == Long.MAX_VALUE ? Long.MIN_VALUE : firstPending;
+        for (KeyValue<String, WindowStats> slice : slices) {
+            if (hopMs == 0) {
+                hot.delete(slice.key);
+                continue;
+            }
+            long end = endOf(slice.key);
+            String group = slice.key.split("\\|", 3)[2];
+            hot.put(openKey(end, advanceMs, group), slice.value);
+            hot.delete(slice.key);
+            keepSlice(end, group);
+        }
+        if (hopMs > 0 && closedUntilMs != Long.MIN_VALUE) {
+            hopClosedUntilMs = firstPending != Long.MAX_VALUE
+                    ? firstPending - advanceMs
+                    : Math.floorDiv(closedUntilMs, advanceMs) * advanceMs;
         }
     }
 
@@ -321,18 +441,15 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
                 forward(WindowOutput.Kind.UPDATE, group, end - sizeMs, end, sizeMs, sizeMs, stats);
             }
             if (hopMs > 0 && sizeMs == advanceMs) {
-                forward(WindowOutput.Kind.UPDATE, group, end - hopMs, end, hopMs, advanceMs, hopSum(end, parts[3]));
+                forward(
+                        WindowOutput.Kind.UPDATE,
+                        group,
+                        end - hopMs,
+                        end,
+                        hopMs,
+                        advanceMs,
+                        hopSum(end, parts[3], false));
             }
-        }
-    }
-
-    /** The mark's value is never read (only its key); it is not kept among the hot windows. */
-    private void markHop(String key) {
-        if (hopKnown.size() >= MAX_HOP_KNOWN) {
-            hopKnown.clear();
-        }
-        if (hopKnown.add(key)) {
-            windows.put(key, WindowStats.empty());
         }
     }
 
@@ -340,17 +457,22 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         dueOpen.add(key);
     }
 
-    /** The hopping window ending at {@code end}: the sum of its open and closed slices. */
-    private WindowStats hopSum(long end, String group) {
+    private void keepSlice(long endMs, String group) {
+        if (hopMs > 0) {
+            keptSlices.computeIfAbsent(endMs, e -> new java.util.HashSet<>()).add(group);
+        }
+    }
+
+    /** The hopping window ending at {@code end}: the sum of its slices, open or kept. */
+    private WindowStats hopSum(long end, String group, boolean closed) {
         StatsSum sum = new StatsSum();
         for (long sliceEnd = end - hopMs + advanceMs; sliceEnd <= end; sliceEnd += advanceMs) {
-            WindowStats open = hot.get(openKey(sliceEnd, advanceMs, group));
-            WindowStats slice = open != null ? open : hot.get(keptKey(sliceEnd, group));
+            WindowStats slice = hot.get(openKey(sliceEnd, advanceMs, group));
             if (slice != null) {
                 sum.add(slice);
             }
         }
-        return sum.result(false);
+        return sum.result(closed);
     }
 
     private void refuseLate(WindowGroup group, WindowContribution c, long start, long end, long sizeMs) {
@@ -393,14 +515,6 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         return prefix("o", endMs) + (sizeMs / 1000) + "|" + group;
     }
 
-    static String keptKey(long endMs, String group) {
-        return prefix("k", endMs) + group;
-    }
-
-    static String hopKey(long endMs, String group) {
-        return prefix("h", endMs) + group;
-    }
-
     /** Every open window ending at {@code endMs}, whatever its size and group. */
     private List<KeyValue<String, WindowStats>> openWindowsEndingAt(long endMs) {
         List<KeyValue<String, WindowStats>> all = new ArrayList<>();
@@ -408,6 +522,10 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
             it.forEachRemaining(all::add);
         }
         return all;
+    }
+
+    private static long longOrMin(String value) {
+        return value == null ? Long.MIN_VALUE : Long.parseLong(value);
     }
 
     private static long endOf(String key) {

@@ -49,6 +49,7 @@ class WindowPunctuationBoundTest {
 
     private static final String INPUT = "window-contributions";
     private static final String OUTPUT = "window-outputs";
+    private static final String SEED = "seed";
     private static final Instant WALL_CLOCK = Instant.parse("2026-06-01T00:00:00Z");
     private static final Instant NOON = Instant.parse("2026-05-04T12:00:00Z");
     private static final Duration PUBLISH = TopologySettings.DEFAULT_WINDOW_UPDATE_INTERVAL;
@@ -151,6 +152,86 @@ class WindowPunctuationBoundTest {
         }
     }
 
+    @Test
+    void shouldKeepAClosedSliceUnderItsWindowKeyUntilItsLastHoppingWindowCloses() {
+        //  The first timeline, every bound: pipeline time 12:20 closes every end by 12:10, and with
+        //  it every hopping window ending by 12:10. A slice is needed until the hopping window it
+        //  starts has closed: the slices ending 12:09 and 12:10 stay (the hopping windows ending
+        //  12:11 and 12:12 cover slices still open), the earlier ones are gone. Nothing else is
+        //  stored but the open windows of the state at 12:20.
+        try (Driver driver = new Driver(10_000)) {
+            for (int minute = 0; minute < 10; minute++) {
+                driver.pipeState(NOON.plusSeconds(60L * minute + 30));
+            }
+            driver.pipeState(NOON.plusSeconds(20 * 60));
+            driver.punctuate(3);
+
+            assertThat(driver.finalKeys())
+                    .filteredOn(k -> k.windowSizeSeconds() == 180)
+                    .hasSize(30);
+            Map<String, Long> stored = new java.util.TreeMap<>();
+            for (String key : driver.storedWindowKeys()) {
+                String[] parts = key.split("\\|", 4);
+                String end = Instant.ofEpochMilli(Long.parseLong(parts[1])).toString();
+                stored.merge(parts[0] + " " + end + " " + parts[2] + "s", 1L, Long::sum);
+            }
+            assertThat(stored)
+                    .containsExactly(
+                            Map.entry("o 2026-05-04T12:09:00Z 60s", 3L),
+                            Map.entry("o 2026-05-04T12:10:00Z 60s", 3L),
+                            Map.entry("o 2026-05-04T12:21:00Z 60s", 3L),
+                            Map.entry("o 2026-05-04T12:22:00Z 120s", 3L));
+        }
+    }
+
+    @Test
+    void shouldFinalizeTheHoppingWindowsLeftInAnEarlierVersionsLayoutOnce() {
+        //  An earlier version kept closed slices under k| keys and marked each hopping window due
+        //  with an h| key until it was finalized. Its store, closed through 12:05:
+        //    k| slices ending 12:03, 12:04, 12:05 (one state each), o| open slice ending 12:06 (one);
+        //    h| marks 12:04 .. 12:07 (the hopping window ending 12:03 was finalized already).
+        //  A state at 12:30 closes everything: hopping windows 12:04 .. 12:08 are finalized once
+        //  each, 12:03 not again; the old keys are gone.
+        WindowGroup flow =
+                new WindowGroup(SampleEvents.WORKSPACE, WindowKey.FLOW, Map.of(WindowKey.FLOW, "etl-orders"));
+        String group = WindowAggregator.groupText(flow);
+        WindowStats one = WindowStats.empty().plusState(dev.flowpulse.contract.StateType.SCHEDULED, "Scheduled", false);
+        try (Driver driver = new Driver(10_000, (windows, due) -> {
+            due.put(
+                    WindowAggregator.CLOCK_KEY,
+                    Long.toString(NOON.plusSeconds(15 * 60).toEpochMilli()));
+            due.put(
+                    WindowAggregator.CLOSED_KEY,
+                    Long.toString(NOON.plusSeconds(5 * 60).toEpochMilli()));
+            for (int end = 3; end <= 5; end++) {
+                windows.put(WindowAggregator.prefix("k", minute(end)) + group, one);
+            }
+            windows.put(WindowAggregator.openKey(minute(6), 60_000, group), one);
+            for (int end = 4; end <= 7; end++) {
+                windows.put(WindowAggregator.prefix("h", minute(end)) + group, WindowStats.empty());
+            }
+        })) {
+            driver.pipeState(NOON.plusSeconds(30 * 60));
+            driver.punctuate(3);
+
+            Map<Integer, Long> hopping = new java.util.TreeMap<>();
+            driver.finals().forEach((k, stats) -> {
+                if (k.windowSizeSeconds() == 180 && k.dimension().equals(WindowKey.FLOW)) {
+                    hopping.put(k.windowEnd().atZone(java.time.ZoneOffset.UTC).getMinute(), scheduled(stats));
+                }
+            });
+            assertThat(hopping)
+                    .containsExactly(
+                            Map.entry(4, 2L), Map.entry(5, 3L), Map.entry(6, 3L), Map.entry(7, 2L), Map.entry(8, 1L));
+            assertThat(driver.storedWindowKeys())
+                    .allSatisfy(key -> assertThat(key).startsWith("o|"));
+        }
+    }
+
+    private static long minute(int minute) {
+        return NOON.plusSeconds(60L * minute).toEpochMilli();
+    }
+
     private static void assertHoppingWindowsAreTheSumOfTheirSlices(Map<WindowKey, WindowStats> finals) {
         finals.forEach((k, stats) -> {
             if (k.windowSizeSeconds() != 180) {
@@ -183,6 +264,40 @@ class WindowPunctuationBoundTest {
                 60);
     }
 
+    /** Writes a seed into the window processor's two stores on its one record. */
+    private static final class SeedProcessor
+            implements org.apache.kafka.streams.processor.api.Processor<String, String, Void, Void> {
+        private final String store;
+        private final String due;
+        private final java.util.function.BiConsumer<
+                        org.apache.kafka.streams.state.KeyValueStore<String, WindowStats>,
+                        org.apache.kafka.streams.state.KeyValueStore<String, String>>
+                seed;
+        private org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context;
+
+        SeedProcessor(
+                String store,
+                String due,
+                java.util.function.BiConsumer<
+                                org.apache.kafka.streams.state.KeyValueStore<String, WindowStats>,
+                                org.apache.kafka.streams.state.KeyValueStore<String, String>>
+                        seed) {
+            this.store = store;
+            this.due = due;
+            this.seed = seed;
+        }
+
+        @Override
+        public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(org.apache.kafka.streams.processor.api.Record<String, String> record) {
+            seed.accept(context.getStateStore(store), context.getStateStore(due));
+        }
+    }
+
     /** The window processor alone, with its two stores as the topology builds them, and a bound. */
     private final class Driver implements AutoCloseable {
         private final TopologyTestDriver driver;
@@ -190,6 +305,19 @@ class WindowPunctuationBoundTest {
         private final List<WindowOutput> outputs = new ArrayList<>();
 
         Driver(int bound) {
+            this(bound, null);
+        }
+
+        /**
+         * With a seed: written into the two stores by a processor of the same task, before the first
+         * contribution (and before the window processor reads its state back).
+         */
+        Driver(
+                int bound,
+                java.util.function.BiConsumer<
+                                org.apache.kafka.streams.state.KeyValueStore<String, WindowStats>,
+                                org.apache.kafka.streams.state.KeyValueStore<String, String>>
+                        seed) {
             String store = "window-aggregates";
             String due = "window-updates-due";
             StreamsCounters counters = new StreamsCounters(new SimpleMeterRegistry());
@@ -203,18 +331,22 @@ class WindowPunctuationBoundTest {
                             "aggregate-windows",
                             () -> new WindowAggregator(store, due, SETTINGS, counters, bound),
                             "read-contributions")
+                    .addSource("read-seed", new StringDeserializer(), new StringDeserializer(), SEED)
+                    .addProcessor("seed-stores", () -> new SeedProcessor(store, due, seed), "read-seed")
                     .addStateStore(
                             Stores.keyValueStoreBuilder(
                                             Stores.persistentKeyValueStore(store),
                                             Serdes.String(),
                                             InternalSerdes.WINDOW_STATS)
                                     .withCachingEnabled(),
-                            "aggregate-windows")
+                            "aggregate-windows",
+                            "seed-stores")
                     .addStateStore(
                             Stores.keyValueStoreBuilder(
                                             Stores.persistentKeyValueStore(due), Serdes.String(), Serdes.String())
                                     .withCachingEnabled(),
-                            "aggregate-windows")
+                            "aggregate-windows",
+                            "seed-stores")
                     .addSink(
                             "write-outputs",
                             OUTPUT,
@@ -230,6 +362,20 @@ class WindowPunctuationBoundTest {
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
             driver = new TopologyTestDriver(topology, props, WALL_CLOCK);
             input = driver.createInputTopic(INPUT, InternalSerdes.WINDOW_GROUP, InternalSerdes.WINDOW_CONTRIBUTION);
+            if (seed != null) {
+                driver.createInputTopic(SEED, new StringSerializer(), new StringSerializer())
+                        .pipeInput("seed", "seed", WALL_CLOCK);
+            }
+        }
+
+        /** Every key of the window store, in order. */
+        List<String> storedWindowKeys() {
+            List<String> keys = new ArrayList<>();
+            try (var it = driver.<String, WindowStats>getKeyValueStore("window-aggregates")
+                    .all()) {
+                it.forEachRemaining(entry -> keys.add(entry.key));
+            }
+            return keys;
         }
 
         /** A Scheduled state of a new run at {@code occurred}, in each of its groups. */
