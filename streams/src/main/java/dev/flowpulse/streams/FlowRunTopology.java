@@ -19,9 +19,12 @@ import dev.flowpulse.streams.parse.RawEventProcessor;
 import dev.flowpulse.streams.run.FlowRunStateProcessor;
 import dev.flowpulse.streams.run.RunOutput;
 import dev.flowpulse.streams.serde.InternalSerdes;
+import dev.flowpulse.streams.state.CommitBatcher;
+import dev.flowpulse.streams.state.CommitHooks;
 import dev.flowpulse.streams.state.WriteBehindStore;
 import dev.flowpulse.streams.window.WindowAggregator;
 import dev.flowpulse.streams.window.WindowContribution;
+import dev.flowpulse.streams.window.WindowContributions;
 import dev.flowpulse.streams.window.WindowGroup;
 import dev.flowpulse.streams.window.WindowOutput;
 import java.util.List;
@@ -74,6 +77,10 @@ public final class FlowRunTopology implements Supplier<Topology> {
      * changed since their last update, now kept in memory; renaming it would orphan its changelog).
      */
     public static final String WINDOW_UPDATES_DUE_STORE = "window-updates-due";
+    /**
+     * Runs the batchers' forwards before each commit of a run task (no changelog: holds nothing).
+     */
+    public static final String COMMIT_HOOKS_STORE = "run-task-commit-hooks";
     // Repartitions (topics <application.id>-<name>-repartition).
     public static final String STATE_TOTALS_REPARTITION = "state-totals-by-series";
     public static final String FINISHED_TOTALS_REPARTITION = "finished-totals-by-series";
@@ -90,6 +97,8 @@ public final class FlowRunTopology implements Supplier<Topology> {
     static final String FINISH_BRANCH = RUN_OUTPUT + "finish";
     static final String CURRENT_FINISH_BRANCH = RUN_OUTPUT + "current-finish";
     static final String IN_PROGRESS_BRANCH = RUN_OUTPUT + "in-progress";
+    static final String BATCH_STATE_ENTRIES = "batch-state-entries";
+    static final String BATCH_WINDOW_CONTRIBUTIONS = "batch-window-contributions";
     static final String AGGREGATE_WINDOWS = "aggregate-windows";
     static final String WINDOW_OUTPUT = "window-output-";
     static final String WINDOW_UPDATE_BRANCH = WINDOW_OUTPUT + "update";
@@ -100,8 +109,11 @@ public final class FlowRunTopology implements Supplier<Topology> {
     private static final Serde<FlowRunTransition> TRANSITION = JsonSerde.of(FlowRunTransition.class);
     private static final Serde<FinishedFlowRun> FINISHED_RUN = JsonSerde.of(FinishedFlowRun.class);
     // Internal records (stores, changelogs, repartitions) are compact binary; outputs stay JSON.
-    /** Value of the state-totals repartition: not null (aggregations skip null values), never read. */
-    private static final byte[] NO_VALUE = new byte[0];
+    /**
+     * Records a run task holds in its batches before the commit at most (then it forwards them all):
+     * a few MB of memory.
+     */
+    static final int MAX_BATCHED = 10_000;
 
     private static final Serde<FinishedFlowRun> INTERNAL_FINISHED_RUN = InternalSerdes.FINISHED_RUN;
     private static final Serde<StateSeries> STATE_SERIES = JsonSerde.of(StateSeries.class);
@@ -147,6 +159,7 @@ public final class FlowRunTopology implements Supplier<Topology> {
         builder.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WINDOW_UPDATES_DUE_STORE), STRING, STRING)
                         .withCachingEnabled());
+        builder.addStateStore(CommitHooks.builder(COMMIT_HOOKS_STORE));
 
         // Parse: state changes go on in event time; rejects go to the dead-letter topic as they came.
         Map<String, KStream<String, ParseResult>> routes = builder.stream(
@@ -198,13 +211,23 @@ public final class FlowRunTopology implements Supplier<Topology> {
         return builder.build();
     }
 
-    /** Cumulative distinct state entries per series: prefect_flow_run_states_total. */
+    /**
+     * Cumulative distinct state entries per series: prefect_flow_run_states_total. Each run task
+     * counts its entries per series between two commits and sends the count across the repartition
+     * once per series per commit ({@link CommitBatcher}); the store adds the counts.
+     */
     private void countStateEntries(KStream<String, FlowRunTransition> transitions) {
-        // count() reads only the key: an empty value crosses the repartition, not the whole event.
         transitions
-                .map((runId, t) -> KeyValue.pair(stateSeries(t), NO_VALUE), Named.as("state-series"))
-                .groupByKey(Grouped.with(STATE_TOTALS_REPARTITION, STATE_SERIES, Serdes.ByteArray()))
-                .count(
+                .map((runId, t) -> KeyValue.pair(stateSeries(t), 1L), Named.as("state-series"))
+                .process(
+                        () -> new CommitBatcher<StateSeries, Long, Long>(
+                                COMMIT_HOOKS_STORE, n -> n, Long::sum, MAX_BATCHED),
+                        Named.as(BATCH_STATE_ENTRIES),
+                        COMMIT_HOOKS_STORE)
+                .groupByKey(Grouped.with(STATE_TOTALS_REPARTITION, STATE_SERIES, InternalSerdes.STATE_ENTRY_COUNT))
+                .aggregate(
+                        () -> 0L,
+                        (series, entries, total) -> total + entries,
                         Named.as("count-state-entries"),
                         Materialized.<StateSeries, Long, KeyValueStore<Bytes, byte[]>>as(STATE_TOTALS_STORE)
                                 .withKeySerde(STATE_SERIES)
@@ -255,9 +278,15 @@ public final class FlowRunTopology implements Supplier<Topology> {
                                 Named.as("window-finish-contributions")),
                         Named.as("window-contributions"));
         Map<String, KStream<String, WindowOutput>> windowOutputs = contributions
-                .repartition(Repartitioned.<WindowGroup, WindowContribution>as(WINDOW_REPARTITION)
+                .process(
+                        () -> new CommitBatcher<WindowGroup, WindowContribution, WindowContributions>(
+                                COMMIT_HOOKS_STORE, WindowContributions::of, WindowContributions::plus, MAX_BATCHED),
+                        Named.as(BATCH_WINDOW_CONTRIBUTIONS),
+                        COMMIT_HOOKS_STORE)
+                .repartition(Repartitioned.<WindowGroup, WindowContributions>as(WINDOW_REPARTITION)
                         .withKeySerde(InternalSerdes.WINDOW_GROUP)
-                        .withValueSerde(InternalSerdes.WINDOW_CONTRIBUTION))
+                        .withValueSerde(InternalSerdes.WINDOW_CONTRIBUTIONS))
+                .flatMapValues(WindowContributions::values, Named.as("window-contributions-of-batch"))
                 .process(
                         () -> new WindowAggregator(
                                 WINDOW_AGGREGATES_STORE, WINDOW_UPDATES_DUE_STORE, settings, counters),

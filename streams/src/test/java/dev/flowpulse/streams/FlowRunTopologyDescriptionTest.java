@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.flowpulse.contract.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -72,7 +73,29 @@ class FlowRunTopologyDescriptionTest {
                         FlowRunTopology.STATE_TOTALS_STORE,
                         FlowRunTopology.FINISHED_TOTALS_STORE,
                         FlowRunTopology.WINDOW_AGGREGATES_STORE,
-                        FlowRunTopology.WINDOW_UPDATES_DUE_STORE);
+                        FlowRunTopology.WINDOW_UPDATES_DUE_STORE,
+                        FlowRunTopology.COMMIT_HOOKS_STORE);
+    }
+
+    @Test
+    void shouldBatchBeforeBothRepartitionsOfTheRunTaskOnItsCommitHooks() {
+        // The two batchers forward at the run task's commit: they must sit in the run task's
+        // sub-topology, beside the run state, and share its one commit-hooks store.
+        List<TopologyDescription.Subtopology> withHooks = describe().subtopologies().stream()
+                .filter(s -> s.nodes().stream()
+                        .anyMatch(n -> n instanceof TopologyDescription.Processor p
+                                && p.stores().contains(FlowRunTopology.COMMIT_HOOKS_STORE)))
+                .toList();
+        assertThat(withHooks).hasSize(1);
+        Set<String> hookUsers = withHooks.get(0).nodes().stream()
+                .filter(n -> n instanceof TopologyDescription.Processor p
+                        && p.stores().contains(FlowRunTopology.COMMIT_HOOKS_STORE))
+                .map(TopologyDescription.Node::name)
+                .collect(Collectors.toSet());
+        assertThat(hookUsers)
+                .containsExactlyInAnyOrder(
+                        FlowRunTopology.BATCH_STATE_ENTRIES, FlowRunTopology.BATCH_WINDOW_CONTRIBUTIONS);
+        assertThat(withHooks.get(0).nodes()).anyMatch(n -> n.name().equals(FlowRunTopology.TRACK_RUNS));
     }
 
     @Test

@@ -91,16 +91,29 @@ public final class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializ
     private final byte version;
     private final Writer<T> writer;
     private final Reader<T> reader;
+    /** Readers of earlier format versions still accepted (a topic may hold their records). */
+    private final Map<Byte, Reader<T>> older;
 
-    private BinarySerde(String typeName, byte version, Writer<T> writer, Reader<T> reader) {
+    private BinarySerde(String typeName, byte version, Writer<T> writer, Reader<T> reader, Map<Byte, Reader<T>> older) {
         this.typeName = typeName;
         this.version = version;
         this.writer = writer;
         this.reader = reader;
+        this.older = Map.copyOf(older);
+    }
+
+    /**
+     * The same serde, also reading records of the earlier format {@code olderVersion} (written by
+     * an earlier release; this one writes only its own version).
+     */
+    public BinarySerde<T> readingAlso(int olderVersion, Reader<T> olderReader) {
+        Map<Byte, Reader<T>> all = new HashMap<>(older);
+        all.put((byte) olderVersion, olderReader);
+        return new BinarySerde<>(typeName, version, writer, reader, all);
     }
 
     public static <T> BinarySerde<T> of(Class<T> type, int version, Writer<T> writer, Reader<T> reader) {
-        return new BinarySerde<>(type.getSimpleName(), (byte) version, writer, reader);
+        return new BinarySerde<>(type.getSimpleName(), (byte) version, writer, reader, Map.of());
     }
 
     @Override
@@ -130,6 +143,10 @@ public final class BinarySerde<T> implements Serde<T>, Serializer<T>, Deserializ
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
             byte found = in.readByte();
             if (found != version) {
+                Reader<T> earlier = older.get(found);
+                if (earlier != null) {
+                    return earlier.read(in);
+                }
                 throw new SerializationException("Cannot deserialize " + typeName + " from topic " + topic
                         + ": format version " + found + ", expected " + version);
             }

@@ -24,12 +24,17 @@ import dev.flowpulse.streams.run.RunHistory;
 import dev.flowpulse.streams.run.RunTimers;
 import dev.flowpulse.streams.run.SeenState;
 import dev.flowpulse.streams.window.WindowContribution;
+import dev.flowpulse.streams.window.WindowContributions;
 import dev.flowpulse.streams.window.WindowGroup;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The binary formats of the topology's internal records: the per-run store ({@link RunHistory}),
@@ -50,6 +55,22 @@ public final class InternalSerdes {
             BinarySerde.of(WindowGroup.class, 1, InternalSerdes::writeGroup, InternalSerdes::readGroup);
     public static final BinarySerde<WindowContribution> WINDOW_CONTRIBUTION = BinarySerde.of(
             WindowContribution.class, 1, InternalSerdes::writeContribution, InternalSerdes::readContribution);
+    /**
+     * The batches of the window repartition (version 2); version 1, a single contribution, is what
+     * an earlier release wrote there, read as a batch of one.
+     */
+    public static final BinarySerde<WindowContributions> WINDOW_CONTRIBUTIONS = BinarySerde.of(
+                    WindowContributions.class, 2, InternalSerdes::writeContributions, InternalSerdes::readContributions)
+            .readingAlso(1, in -> WindowContributions.of(readContribution(in)));
+    /**
+     * State entries of one series counted in a batch: 8 bytes (a long); the empty value an earlier
+     * release wrote for each entry reads as one.
+     */
+    public static final Serde<Long> STATE_ENTRY_COUNT = Serdes.serdeFrom(
+            new LongSerializer(),
+            (topic, data) ->
+                    data == null ? null : data.length == 0 ? 1L : new LongDeserializer().deserialize(topic, data));
+
     public static final BinarySerde<FinishedFlowRun> FINISHED_RUN =
             BinarySerde.of(FinishedFlowRun.class, 1, InternalSerdes::writeFinish, InternalSerdes::readFinish);
 
@@ -249,6 +270,25 @@ public final class InternalSerdes {
         out.writeBoolean(c.retry());
         writeType(out, c.finishedType());
         writeNullableDouble(out, c.durationSeconds());
+    }
+
+    static void writeContributions(DataOutputStream out, WindowContributions batch) throws IOException {
+        out.writeInt(batch.values().size());
+        for (WindowContribution c : batch.values()) {
+            writeContribution(out, c);
+        }
+    }
+
+    static WindowContributions readContributions(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("negative count");
+        }
+        List<WindowContribution> values = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            values.add(readContribution(in));
+        }
+        return new WindowContributions(values);
     }
 
     static WindowContribution readContribution(DataInputStream in) throws IOException {
