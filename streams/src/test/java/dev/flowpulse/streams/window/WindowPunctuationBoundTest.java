@@ -228,6 +228,41 @@ class WindowPunctuationBoundTest {
         }
     }
 
+    @Test
+    void shouldSumTheSlicesAnEarlierInstanceStoredIntoAHoppingUpdate() {
+        //  After a restart the slices of the store are read back: a hopping sum reads only slices
+        //  it knows to exist. The store holds open slices ending 12:05 and 12:06 (one state each,
+        //  written before this instance started); a state at 12:06:30 opens the slice ending
+        //  12:07. The update of the 3-minute window ending 12:07 is the sum of all three.
+        WindowGroup flow =
+                new WindowGroup(SampleEvents.WORKSPACE, WindowKey.FLOW, Map.of(WindowKey.FLOW, "etl-orders"));
+        String group = WindowAggregator.groupText(flow);
+        WindowStats one = WindowStats.empty().plusState(dev.flowpulse.contract.StateType.SCHEDULED, "Scheduled", false);
+        try (Driver driver = new Driver(10_000, (windows, due) -> {
+            due.put(
+                    WindowAggregator.CLOCK_KEY,
+                    Long.toString(NOON.plusSeconds(6 * 60).toEpochMilli()));
+            windows.put(WindowAggregator.openKey(minute(5), 60_000, group), one);
+            windows.put(WindowAggregator.openKey(minute(6), 60_000, group), one);
+        })) {
+            driver.pipeState(NOON.plusSeconds(6 * 60 + 30));
+            driver.punctuate(3);
+
+            Map<Integer, Long> hopping = new java.util.TreeMap<>();
+            driver.outputs().stream()
+                    .filter(out -> out.is(WindowOutput.Kind.UPDATE))
+                    .filter(out -> out.key().windowSizeSeconds() == 180)
+                    .filter(out -> out.key().dimension().equals(WindowKey.FLOW))
+                    .forEach(out -> hopping.put(
+                            out.key()
+                                    .windowEnd()
+                                    .atZone(java.time.ZoneOffset.UTC)
+                                    .getMinute(),
+                            scheduled(out.stats())));
+            assertThat(hopping).containsExactly(Map.entry(5, 1L), Map.entry(6, 2L), Map.entry(7, 3L));
+        }
+    }
+
     private static long minute(int minute) {
         return NOON.plusSeconds(60L * minute).toEpochMilli();
     }
