@@ -66,6 +66,12 @@ class WindowPunctuationBoundTest {
             TopologySettings.DEFAULT_STUCK_AFTER,
             Map.of(),
             TopologySettings.DEFAULT_TIMER_INTERVAL);
+    /** Store-key text of the sample's flow group, and a slice holding one Scheduled state: for seeds. */
+    private static final String FLOW_GROUP = WindowAggregator.groupText(
+            new WindowGroup(SampleEvents.WORKSPACE, WindowKey.FLOW, Map.of(WindowKey.FLOW, "etl-orders")));
+
+    private static final WindowStats ONE_SCHEDULED =
+            WindowStats.empty().plusState(dev.flowpulse.contract.StateType.SCHEDULED, "Scheduled", false);
     /** Enough for the smallest bound to close everything due (about one end and one hopping window each). */
     private static final int PUNCTUATIONS = 45;
 
@@ -192,10 +198,8 @@ class WindowPunctuationBoundTest {
         //    h| marks 12:04 .. 12:07 (the hopping window ending 12:03 was finalized already).
         //  A state at 12:30 closes everything: hopping windows 12:04 .. 12:08 are finalized once
         //  each, 12:03 not again; the old keys are gone.
-        WindowGroup flow =
-                new WindowGroup(SampleEvents.WORKSPACE, WindowKey.FLOW, Map.of(WindowKey.FLOW, "etl-orders"));
-        String group = WindowAggregator.groupText(flow);
-        WindowStats one = WindowStats.empty().plusState(dev.flowpulse.contract.StateType.SCHEDULED, "Scheduled", false);
+        String group = FLOW_GROUP;
+        WindowStats one = ONE_SCHEDULED;
         try (Driver driver = new Driver(10_000, (windows, due) -> {
             due.put(
                     WindowAggregator.CLOCK_KEY,
@@ -230,14 +234,13 @@ class WindowPunctuationBoundTest {
 
     @Test
     void shouldSumTheSlicesAnEarlierInstanceStoredIntoAHoppingUpdate() {
-        //  After a restart the slices of the store are read back: a hopping sum reads only slices
-        //  it knows to exist. The store holds open slices ending 12:05 and 12:06 (one state each,
+        //  After a restart a hopping sum includes the slices an earlier instance stored (an
+        //  in-memory index of slices would have to be read back for this). The store holds open slices ending 12:05 and
+        // 12:06 (one state each,
         //  written before this instance started); a state at 12:06:30 opens the slice ending
         //  12:07. The update of the 3-minute window ending 12:07 is the sum of all three.
-        WindowGroup flow =
-                new WindowGroup(SampleEvents.WORKSPACE, WindowKey.FLOW, Map.of(WindowKey.FLOW, "etl-orders"));
-        String group = WindowAggregator.groupText(flow);
-        WindowStats one = WindowStats.empty().plusState(dev.flowpulse.contract.StateType.SCHEDULED, "Scheduled", false);
+        String group = FLOW_GROUP;
+        WindowStats one = ONE_SCHEDULED;
         try (Driver driver = new Driver(10_000, (windows, due) -> {
             due.put(
                     WindowAggregator.CLOCK_KEY,
