@@ -88,6 +88,27 @@ class InternalSerdesTest {
     }
 
     @Test
+    void shouldRoundTripABatchAndReadWhatAnEarlierReleaseLeftInTheRepartitionsAsABatchOfOne() {
+        WindowContribution state = WindowContribution.ofState(parsed(sample("Running")));
+        WindowContribution finish =
+                new WindowContribution("run", 1_000L, null, "Completed", false, StateType.COMPLETED, null);
+        var batch = dev.flowpulse.streams.window.WindowContributions.of(state).plus(finish);
+
+        assertThat(roundTrip(InternalSerdes.WINDOW_CONTRIBUTIONS, batch).values())
+                .containsExactly(state, finish);
+        // Version 1: one contribution per record, as the window repartition carried before batching.
+        byte[] single = InternalSerdes.WINDOW_CONTRIBUTION.serialize("t", finish);
+        assertThat(InternalSerdes.WINDOW_CONTRIBUTIONS.deserialize("t", single).values())
+                .containsExactly(finish);
+        // The state-totals repartition: a count per batch; before batching, an empty value per entry.
+        byte[] count = InternalSerdes.STATE_ENTRY_COUNT.serializer().serialize("t", 7L);
+        assertThat(InternalSerdes.STATE_ENTRY_COUNT.deserializer().deserialize("t", count))
+                .isEqualTo(7L);
+        assertThat(InternalSerdes.STATE_ENTRY_COUNT.deserializer().deserialize("t", new byte[0]))
+                .isEqualTo(1L);
+    }
+
+    @Test
     void shouldRefuseAnotherFormatVersionWithoutQuotingThePayload() {
         byte[] bytes = InternalSerdes.WINDOW_GROUP.serialize("t", new WindowGroup("secret-ws", "flow", Map.of()));
         bytes[0] = 9;
