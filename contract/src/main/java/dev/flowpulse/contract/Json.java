@@ -19,25 +19,15 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 public final class Json {
 
-    /** With direct writers for the window records ({@link WindowJson}): the same bytes, faster. */
-    private static final ObjectMapper MAPPER =
-            flowpulse().addModule(WindowJson.module()).build();
-
-    /** Bean serialization only: what {@link WindowJson}'s writers must match byte for byte (tests). */
-    static ObjectMapper reflective() {
-        return flowpulse().build();
-    }
-
-    private static JsonMapper.Builder flowpulse() {
-        return JsonMapper.builder()
-                .addModule(new JavaTimeModule())
-                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
-    }
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .build();
 
     /** A mapper for Prefect's own payloads: field names exactly as Prefect writes them. */
     private static final ObjectMapper PREFECT = JsonMapper.builder()
