@@ -278,6 +278,11 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         long carriedEnd = Long.MIN_VALUE;
         // Every window ending by the close mark is closed: what is stored there is kept slices.
         long from = closedUntilMs == Long.MIN_VALUE ? 0 : closedUntilMs + 1;
+        if (threshold < from) {
+            // Pipeline time stood still or stepped back (a record older than its idle part): nothing
+            // new is due, and a reversed range would make the store log a WARN on every punctuation.
+            return;
+        }
         try (KeyValueIterator<String, WindowStats> it =
                 windows.range(prefix("o", from), prefix("o", threshold) + "~")) {
             while (it.hasNext() && closing.size() < maxPerPunctuation) {

@@ -15,6 +15,9 @@ import dev.flowpulse.streams.StreamsCounters;
 import dev.flowpulse.streams.TopologySettings;
 import dev.flowpulse.streams.serde.InternalSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,6 +119,34 @@ class WindowPunctuationBoundTest {
             assertThat(hoppingCounts).containsExactly(1L, 2L, 3L, 3L, 3L, 3L, 3L, 3L, 3L, 3L);
             assertHoppingWindowsAreTheSumOfTheirSlices(finals);
         }
+    }
+
+    @Test
+    void shouldNotQueryAnEmptyKeyRangeWhenPipelineTimeStandsStillOrStepsBack() {
+        //  12:00 S ── punctuation (pipeline time 12:00:01, close mark 11:50:01)
+        //  12:00 S ── pipeline time back to 12:00 ── punctuation (12:00:01 again: nothing new to close)
+        //  12:20 S ── punctuations: the 1 m window [12:00, 12:01) is final with both states
+        //  Before the fix the second punctuation asked the store for the range (mark + 1, threshold],
+        //  empty and reversed, and Kafka Streams logged a WARN for it ("invalid key range") on
+        //  every such punctuation.
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        Map<WindowKey, WindowStats> finals;
+        try (Driver driver = new Driver(WindowAggregator.MAX_PER_PUNCTUATION)) {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            driver.pipeState(NOON);
+            driver.punctuate(1);
+            driver.pipeState(NOON);
+            driver.punctuate(3);
+            driver.pipeState(NOON.plusSeconds(20 * 60));
+            driver.punctuate(3);
+            finals = driver.finals();
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("invalid key range");
+        assertThat(scheduled(finals.get(key(Map.of(WindowKey.FLOW, "etl-orders"), 1, 1))))
+                .isEqualTo(2L);
     }
 
     @ParameterizedTest(name = "bound {0}")
