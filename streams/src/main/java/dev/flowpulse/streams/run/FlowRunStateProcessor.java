@@ -134,7 +134,8 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
         if (dueKeys.isEmpty()) {
             return;
         }
-        dueKeys.forEach(timers::delete);
+        // put(key, null) deletes without reading the old value back (delete reads it to return it).
+        dueKeys.forEach(key -> timers.put(key, null));
         long lastFired = Long.parseLong(dueKeys.get(dueKeys.size() - 1).substring(0, DUE_DIGITS));
         if (lastFired > firedThroughMs) {
             firedThroughMs = lastFired;
@@ -197,7 +198,7 @@ public final class FlowRunStateProcessor implements Processor<String, FlowRunEve
             // The entries certainly still in the index; any other fires as a no-op.
             for (RunTimers.Kind kind : RunTimers.Kind.values()) {
                 if (registered.pending(kind, firedThroughMs)) {
-                    timers.delete(timerKey(registered.due(kind), kind.key(), runId));
+                    timers.put(timerKey(registered.due(kind), kind.key(), runId), null);
                 }
             }
             runs.delete(runId);

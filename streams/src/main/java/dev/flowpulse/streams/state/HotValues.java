@@ -70,8 +70,13 @@ public final class HotValues<K, V> {
         }
     }
 
+    /**
+     * Deletes {@code key}: as {@code put(key, null)}, which a Kafka Streams store takes as a delete
+     * without reading the old value (its {@code delete} reads it, through the cache to RocksDB, to
+     * return it).
+     */
     public void delete(K key) {
-        store.delete(key);
+        store.put(key, null);
         hot.remove(key);
         absent.put(key, Boolean.TRUE);
     }

@@ -60,11 +60,8 @@ public final class WriteBehindStore<K, V> implements KeyValueStore<K, V>, Cached
             return;
         }
         for (Map.Entry<K, V> entry : pending.entrySet()) {
-            if (entry.getValue() == null) {
-                inner.delete(entry.getKey());
-            } else {
-                inner.put(entry.getKey(), entry.getValue());
-            }
+            // A null value is a delete: put(key, null) deletes without reading the old value back.
+            inner.put(entry.getKey(), entry.getValue());
         }
         pending.clear();
     }

@@ -2,6 +2,10 @@ package dev.flowpulse.streams.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -60,6 +64,36 @@ class HotValuesTest {
         hot.put("run-1", null);
         assertThat(store.get("run-1")).isNull();
         assertThat(hot.get("run-1")).isNull();
+    }
+
+    @Test
+    void aDeleteIsAPutOfNullThatReadsNothing() {
+        store.put("run-1", "running");
+        List<String> calls = new ArrayList<>();
+        HotValues<String, String> recorded = new HotValues<>(recording(store, calls), 2);
+
+        recorded.delete("run-1");
+
+        assertThat(store.get("run-1")).isNull();
+        assertThat(calls)
+                .as("put(key, null) deletes; delete would read the old value back to return it")
+                .containsExactly("put");
+        assertThat(recorded.get("run-1")).isNull();
+        assertThat(calls).as("known absent afterwards: no read").containsExactly("put");
+    }
+
+    /** {@code store}, recording the name of every method called on it. */
+    @SuppressWarnings("unchecked")
+    static KeyValueStore<String, String> recording(KeyValueStore<String, String> store, List<String> calls) {
+        return (KeyValueStore<String, String>) Proxy.newProxyInstance(
+                KeyValueStore.class.getClassLoader(), new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    try {
+                        return method.invoke(store, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test

@@ -138,4 +138,29 @@ class WriteBehindStoreTest {
                         KeyValue.pair("a", "4"));
         assertThat(changelog()).contains(KeyValue.pair("a", "4"), KeyValue.pair("b", "2"), KeyValue.pair("c", "3"));
     }
+
+    @Test
+    void aPendingDeleteReachesTheWrappedStoreAsAPutOfNullWithoutARead() {
+        KeyValueStore<String, String> inner = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore("write-behind-unit"), Serdes.String(), Serdes.String())
+                .withLoggingDisabled()
+                .build();
+        inner.init(new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(), inner);
+        try {
+            inner.put("run-1", "running");
+            List<String> calls = new ArrayList<>();
+            WriteBehindStore<String, String> store = new WriteBehindStore<>(HotValuesTest.recording(inner, calls));
+
+            store.put("run-1", null);
+            assertThat(calls)
+                    .as("nothing reaches the wrapped store before the commit")
+                    .isEmpty();
+            store.flushCache();
+
+            assertThat(calls).containsExactly("put");
+            assertThat(inner.get("run-1")).isNull();
+        } finally {
+            inner.close();
+        }
+    }
 }
