@@ -233,6 +233,14 @@ public final class PrefectSimulator implements AutoCloseable {
         return stream.size();
     }
 
+    /**
+     * Websockets whose backfill is sent (for tests): an event published now reaches them only
+     * through their live backlog. Before that, it may also come in the backfill, which no stall holds.
+     */
+    public int liveSubscribers() {
+        return stream.liveSize();
+    }
+
     /** Live events dropped because a subscriber's backlog was full (for tests). */
     public long droppedEvents() {
         return stream.droppedEvents();

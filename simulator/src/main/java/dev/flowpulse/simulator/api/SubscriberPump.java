@@ -63,6 +63,7 @@ final class SubscriberPump implements Runnable {
                     session.sendAndWait(envelope(e));
                 }
             }
+            subscription.markLive();
             while (!subscription.isClosed() && session.mayStream()) {
                 StoredEvent e = subscription.poll(POLL_MILLIS);
                 if (e == null || backfilled.remove(e.id())) {

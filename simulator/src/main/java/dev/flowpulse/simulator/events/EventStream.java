@@ -42,6 +42,11 @@ public final class EventStream {
         subscriptions.forEach(s -> s.hold(held));
     }
 
+    /** Open subscriptions past their backfill: what is published now reaches them only live. */
+    public int liveSize() {
+        return (int) subscriptions.stream().filter(Subscription::isLive).count();
+    }
+
     public int size() {
         return subscriptions.size();
     }

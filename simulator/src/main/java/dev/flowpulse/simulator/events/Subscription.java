@@ -20,6 +20,7 @@ public final class Subscription {
     private long dropped;
     private boolean held;
     private boolean closed;
+    private boolean live;
 
     public Subscription(EventFilter filter, int backlog, boolean held) {
         this.filter = filter;
@@ -61,6 +62,16 @@ public final class Subscription {
     public synchronized void close() {
         closed = true;
         notifyAll();
+    }
+
+    /** Called by the consumer once its backfill is sent: from now on it only streams this queue. */
+    public synchronized void markLive() {
+        live = true;
+    }
+
+    /** True once the consumer's backfill is sent (an event published from then on comes only live). */
+    public synchronized boolean isLive() {
+        return live && !closed;
     }
 
     public synchronized boolean isClosed() {
