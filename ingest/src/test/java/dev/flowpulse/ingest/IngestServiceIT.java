@@ -15,6 +15,7 @@ import dev.flowpulse.contract.Json;
 import dev.flowpulse.simulator.PrefectSimulator;
 import dev.flowpulse.simulator.Scenario;
 import dev.flowpulse.testkit.BrokerExtension;
+import dev.flowpulse.testkit.LogCapture;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;

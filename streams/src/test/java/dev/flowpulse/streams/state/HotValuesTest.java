@@ -2,14 +2,9 @@ package dev.flowpulse.streams.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,12 +20,7 @@ class HotValuesTest {
 
     @BeforeEach
     void openStore() {
-        store = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore("hot-values-test"), Serdes.String(), Serdes.String())
-                .withLoggingDisabled()
-                .build();
-        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-        store.init(context.getStateStoreContext(), store);
+        store = TestStores.inMemory("hot-values-test");
         hot = new HotValues<>(store, 2);
     }
 
@@ -70,7 +60,7 @@ class HotValuesTest {
     void aDeleteIsAPutOfNullThatReadsNothing() {
         store.put("run-1", "running");
         List<String> calls = new ArrayList<>();
-        HotValues<String, String> recorded = new HotValues<>(recording(store, calls), 2);
+        HotValues<String, String> recorded = new HotValues<>(TestStores.recording(store, calls), 2);
 
         recorded.delete("run-1");
 
@@ -80,20 +70,6 @@ class HotValuesTest {
                 .containsExactly("put");
         assertThat(recorded.get("run-1")).isNull();
         assertThat(calls).as("known absent afterwards: no read").containsExactly("put");
-    }
-
-    /** {@code store}, recording the name of every method called on it. */
-    @SuppressWarnings("unchecked")
-    static KeyValueStore<String, String> recording(KeyValueStore<String, String> store, List<String> calls) {
-        return (KeyValueStore<String, String>) Proxy.newProxyInstance(
-                KeyValueStore.class.getClassLoader(), new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
-                    calls.add(method.getName());
-                    try {
-                        return method.invoke(store, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 
     @Test

@@ -141,15 +141,11 @@ class WriteBehindStoreTest {
 
     @Test
     void aPendingDeleteReachesTheWrappedStoreAsAPutOfNullWithoutARead() {
-        KeyValueStore<String, String> inner = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore("write-behind-unit"), Serdes.String(), Serdes.String())
-                .withLoggingDisabled()
-                .build();
-        inner.init(new org.apache.kafka.streams.processor.api.MockProcessorContext<>().getStateStoreContext(), inner);
+        KeyValueStore<String, String> inner = TestStores.inMemory("write-behind-unit");
         try {
             inner.put("run-1", "running");
             List<String> calls = new ArrayList<>();
-            WriteBehindStore<String, String> store = new WriteBehindStore<>(HotValuesTest.recording(inner, calls));
+            WriteBehindStore<String, String> store = new WriteBehindStore<>(TestStores.recording(inner, calls));
 
             store.put("run-1", null);
             assertThat(calls)

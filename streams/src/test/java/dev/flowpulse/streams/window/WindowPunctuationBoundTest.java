@@ -14,10 +14,8 @@ import dev.flowpulse.streams.SampleEvents;
 import dev.flowpulse.streams.StreamsCounters;
 import dev.flowpulse.streams.TopologySettings;
 import dev.flowpulse.streams.serde.InternalSerdes;
+import dev.flowpulse.testkit.LogCapture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,11 +127,10 @@ class WindowPunctuationBoundTest {
         //  Before the fix the second punctuation asked the store for the range (mark + 1, threshold],
         //  empty and reversed, and Kafka Streams logged a WARN for it ("invalid key range") on
         //  every such punctuation.
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
         Map<WindowKey, WindowStats> finals;
-        try (Driver driver = new Driver(WindowAggregator.MAX_PER_PUNCTUATION)) {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        String logged;
+        try (LogCapture logs = new LogCapture();
+                Driver driver = new Driver(WindowAggregator.MAX_PER_PUNCTUATION)) {
             driver.pipeState(NOON);
             driver.punctuate(1);
             driver.pipeState(NOON);
@@ -141,10 +138,9 @@ class WindowPunctuationBoundTest {
             driver.pipeState(NOON.plusSeconds(20 * 60));
             driver.punctuate(3);
             finals = driver.finals();
-        } finally {
-            System.setErr(stderr);
+            logged = logs.text();
         }
-        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("invalid key range");
+        assertThat(logged).doesNotContain("invalid key range");
         assertThat(scheduled(finals.get(key(Map.of(WindowKey.FLOW, "etl-orders"), 1, 1))))
                 .isEqualTo(2L);
     }

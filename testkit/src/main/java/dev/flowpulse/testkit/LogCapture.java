@@ -1,4 +1,4 @@
-package dev.flowpulse.ingest;
+package dev.flowpulse.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
