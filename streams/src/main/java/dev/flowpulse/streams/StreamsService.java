@@ -56,7 +56,7 @@ public final class StreamsService implements AutoCloseable {
         Properties properties = StreamsProperties.of(config);
         // The exception handlers count what they skip in the same counters (Kafka configures them with the originals).
         properties.put(StreamsCounters.CONFIG_KEY, counters);
-        streams = new KafkaStreams(topology, properties);
+        streams = new KafkaStreams(topology, properties, new OneFlushPerCommit());
         streams.setStateListener(this::onStateChange);
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
