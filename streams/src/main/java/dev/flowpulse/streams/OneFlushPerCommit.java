@@ -24,10 +24,12 @@ import org.apache.kafka.streams.KafkaClientSupplier;
  * KafkaProducer#commitTransaction()} sends everything unsent and waits until every record of the
  * transaction is acknowledged, and its callbacks have run, before it ends the transaction, so the
  * per-task flushes add waits, not safety: a record that fails makes the transaction fail to commit
- * (the producer is then in an abortable error state), the tasks are re-initialized from the last
- * committed offsets, and nothing is lost or counted twice. A send error that has already arrived
- * is still thrown at the task's flush ({@code RecordCollector.flush} checks it after the producer's
- * flush).
+ * (the producer is then in an abortable error state), the transaction is aborted, and nothing is
+ * lost or counted twice. The error is classified where it surfaces, at the commit: a timeout
+ * re-initializes the tasks ({@code TaskExecutor}), a fenced producer migrates them, anything else
+ * stops the client; at a task's flush an {@code OutOfOrderSequenceException} used to migrate them
+ * (streams/README.md, "One flush per commit"). A send error that has already arrived is still
+ * thrown at the task's flush ({@code RecordCollector.flush} checks it after the producer's flush).
  *
  * <p>Without a {@code transactional.id} (at-least-once) the flush is what makes the offsets safe to
  * commit, and is kept. Only {@code Producer.flush} is changed; {@code KafkaClientSupplier} and
