@@ -25,9 +25,11 @@ import org.apache.kafka.streams.KafkaClientSupplier;
  * transaction is acknowledged, and its callbacks have run, before it ends the transaction, so the
  * per-task flushes add waits, not safety: a record that fails makes the transaction fail to commit
  * (the producer is then in an abortable error state), the transaction is aborted, and nothing is
- * lost or counted twice. The error is classified where it surfaces, at the commit: a timeout
- * re-initializes the tasks ({@code TaskExecutor}), a fenced producer migrates them, anything else
- * stops the client; at a task's flush an {@code OutOfOrderSequenceException} used to migrate them
+ * lost or counted twice. The error surfaces at the commit instead of at a task's flush: the
+ * producer then throws a plain {@code KafkaException} (its abortable error state), which Kafka
+ * Streams treats as fatal, where a retriable error at a flush re-initialized the task. Measured on a
+ * broker stopped for longer than the delivery timeout, the client stopped with Kafka Streams' own
+ * flushes as well, one step later
  * (streams/README.md, "One flush per commit"). A send error that has already arrived is still
  * thrown at the task's flush ({@code RecordCollector.flush} checks it after the producer's flush).
  *
