@@ -27,9 +27,9 @@ import org.apache.kafka.streams.KafkaClientSupplier;
  * (the producer is then in an abortable error state), the transaction is aborted, and nothing is
  * lost or counted twice. The error surfaces at the commit instead of at a task's flush: the
  * producer then throws a plain {@code KafkaException} (its abortable error state), which Kafka
- * Streams treats as fatal, where a retriable error at a flush re-initialized the task. Measured on a
- * broker stopped for longer than the delivery timeout, the client stopped with Kafka Streams' own
- * flushes as well, one step later
+ * Streams treats as fatal for the thread, where a retriable error at a flush re-initialized the task.
+ * Measured on a broker stopped for longer than the delivery timeout, the thread failed with Kafka
+ * Streams' own flushes as well, one step later; {@link StreamsService} replaces such a thread
  * (streams/README.md, "One flush per commit"). A send error that has already arrived is still
  * thrown at the task's flush ({@code RecordCollector.flush} checks it after the producer's flush).
  *

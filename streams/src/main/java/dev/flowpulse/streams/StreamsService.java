@@ -1,6 +1,7 @@
 package dev.flowpulse.streams;
 
 import dev.flowpulse.runtime.MetricsHttpServer.Health;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -9,6 +10,8 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -22,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * is idempotent and waits at most {@link #CLOSE_TIMEOUT}. On an uncaught exception the client is
  * shut down ({@code SHUTDOWN_CLIENT}: a replaced thread would hit the same record again) and health
  * turns DOWN; the process's fate is {@code main}'s decision ({@link #awaitTermination}, {@link #failure()}).
+ * Except when the broker did not answer in time ({@link #brokerAway}): that thread is replaced, at
+ * most {@link #MAX_REPLACEMENTS} times per {@link #REPLACEMENT_WINDOW} (streams/README.md, "Running it").
  * Thread safe.
  */
 public final class StreamsService implements AutoCloseable {
@@ -36,6 +41,12 @@ public final class StreamsService implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** Set once the client first reached RUNNING: the start-up REBALANCING (joining the group) is not UP. */
     private volatile boolean hasRun;
+
+    /** At most {@link #MAX_REPLACEMENTS} replaced threads per {@link #REPLACEMENT_WINDOW}, then the client stops. */
+    private final Replacements replacements = new Replacements();
+
+    static final int MAX_REPLACEMENTS = 5;
+    static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
     private volatile KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
@@ -58,7 +69,18 @@ public final class StreamsService implements AutoCloseable {
         properties.put(StreamsCounters.CONFIG_KEY, counters);
         streams = new KafkaStreams(topology, properties, new OneFlushPerCommit());
         streams.setStateListener(this::onStateChange);
+        Counter replaced = Counter.builder("flowpulse.streams.threads.replaced")
+                .description("Stream threads replaced after the broker failed them (timeout, aborted transaction)")
+                .register(registry);
         streams.setUncaughtExceptionHandler(e -> {
+            if (brokerAway(e) && replacements.tryAcquire(System.nanoTime())) {
+                replaced.increment();
+                log.warn(
+                        "Stream thread failed because the broker did not answer in time ({}); replacing it: its "
+                                + "transaction is aborted and its tasks restart from their last commit",
+                        rootMessage(e));
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             failure.compareAndSet(null, e);
             log.error("Stream thread died; shutting the streams client down", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -75,6 +97,48 @@ public final class StreamsService implements AutoCloseable {
                 config.topology().runStateRetention(),
                 config.topology().finishSettleTimeout());
         streams.start();
+    }
+
+    /**
+     * Whether {@code e} comes from a broker that did not answer in time: a batch or request timed out,
+     * or the transaction was aborted because of it. A record cannot cause these, so a new thread
+     * (new producer, tasks from their last commit) does not meet the same failure again.
+     */
+    static boolean brokerAway(Throwable e) {
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof TransactionAbortableException) {
+                return true;
+            }
+            root = t;
+        }
+        // "The client hasn't received acknowledgment for some previously sent messages ...": the
+        // producer's own state, no broker error about a record.
+        return root.getClass() == org.apache.kafka.common.KafkaException.class;
+    }
+
+    /** The times of the recent replacements: a failure that keeps coming back is not a passing outage. */
+    static final class Replacements {
+        private final java.util.ArrayDeque<Long> times = new java.util.ArrayDeque<>();
+
+        synchronized boolean tryAcquire(long nowNanos) {
+            while (!times.isEmpty() && nowNanos - times.peekFirst() > REPLACEMENT_WINDOW.toNanos()) {
+                times.pollFirst();
+            }
+            if (times.size() >= MAX_REPLACEMENTS) {
+                return false;
+            }
+            times.addLast(nowNanos);
+            return true;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private void onStateChange(KafkaStreams.State next, KafkaStreams.State previous) {

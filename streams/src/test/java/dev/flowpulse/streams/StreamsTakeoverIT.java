@@ -126,57 +126,111 @@ class StreamsTakeoverIT {
             a = startInstanceA(withStateDir(env, "a"), "a2");
             produce(topics.rawEvents(), batch(2));
             awaitFinishedRuns(topics, BATCHES * RUNS_PER_BATCH);
-            int runs = BATCHES * RUNS_PER_BATCH;
-
-            assertThat(settled(topics.states()).stream()
-                            .map(r -> JsonSerde.of(FlowRunTransition.class).deserialize(r.topic(), r.value()))
-                            .collect(Collectors.groupingBy(t -> t.event().eventId(), Collectors.counting())))
-                    .as("every state entry published once, none twice")
-                    .hasSize(4 * runs)
-                    .allSatisfy((eventId, count) -> assertThat(count).isEqualTo(1L));
-            assertThat(settled(topics.finishedRuns()))
-                    .as("one finish record per run")
-                    .hasSize(runs)
-                    .extracting(r -> JsonSerde.of(FinishedFlowRun.class)
-                            .deserialize(r.topic(), r.value())
-                            .finishNumber())
-                    .containsOnly(1);
-            // The totals are aggregated behind a repartition, after the finishes: wait for them.
-            awaitLatest(
-                    topics.stateTotals(),
-                    StreamsTakeoverIT::stateTotalsByName,
-                    Map.of(
-                            "Running", (long) runs,
-                            "AwaitingRetry", (long) runs,
-                            "Retrying", (long) runs,
-                            "Completed", (long) runs),
-                    "state totals by state name");
-            awaitLatest(
-                    topics.finishedTotals(),
-                    StreamsTakeoverIT::finishedTotals,
-                    Map.of(StateType.COMPLETED, (long) runs),
-                    "finished totals: all COMPLETED, each duration known");
-
-            // Windows close by pipeline time (10 s grace), the last ones once the pipeline is idle. A
-            // finish behind its window task's pipeline time by more than the grace (the killed
-            // instance's partitions lag) is a late record instead: each finish in exactly one of both.
-            try (CommittedRecords<byte[], byte[]> windows =
-                    CommittedRecords.open(broker.clientProperties(), topics.windowStatsFinal(), topics.lateRecords())) {
-                windows.awaitUntil(
-                        DEADLINE,
-                        records -> assertThat(finishesInFlowWindows(records, topics))
-                                .isEqualTo(runs));
-                List<ConsumerRecord<byte[], byte[]>> all = windows.awaitSettled(DEADLINE);
-                assertThat(all.stream()
-                                .filter(r -> r.topic().equals(topics.windowStatsFinal()))
-                                .map(r -> new String(r.key(), StandardCharsets.UTF_8)))
-                        .as("one final result per window")
-                        .doesNotHaveDuplicates();
-                assertThat(finishesInFlowWindows(all, topics)).isEqualTo(runs);
-            }
+            assertEveryRunPublishedOnce(topics, BATCHES * RUNS_PER_BATCH);
         } finally {
             a.destroyForcibly();
             a.waitFor(1, TimeUnit.MINUTES);
+        }
+    }
+
+    /**
+     * The broker goes away while the instance is working through a batch, for longer than its
+     * producer's delivery timeout: whatever the stream thread had sent or was about to commit fails
+     * (a batch expires, the open transaction is aborted by its timeout). The stream thread fails at
+     * the commit or at a send, {@code StreamsService} replaces it (or Kafka Streams re-initializes
+     * the tasks), the client never stops, and every run is published once. Without the replacement,
+     * the client stopped in every run of this test, also with Kafka Streams' own per-task flushes.
+     */
+    @Test
+    void shouldPublishExactlyOneCleanRunsOutputsThoughTheBrokerIsAwayMidStream() throws Exception {
+        String id = "outage-it-" + UUID.randomUUID();
+        Map<String, String> env = withStateDir(environment(id), "b");
+        // Failed sends come back within the outage (the defaults would wait 2 minutes).
+        env.put("KAFKA_PRODUCER_REQUEST_TIMEOUT_MS", "2000");
+        env.put("KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS", "4000");
+        StreamsServiceConfig config = StreamsServiceConfig.fromEnv(env);
+        Topics topics = config.topics();
+        TopicProvisioner.ensure(
+                broker.clientProperties(),
+                TopicProvisioner.plan(topics, 3, (short) 1, Duration.ofDays(7).toMillis()));
+
+        produce(topics.rawEvents(), batch(0));
+        try (StreamsService service =
+                new StreamsService(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            service.start();
+            awaitFinishedRuns(topics, 1);
+            produce(topics.rawEvents(), batch(1));
+            // Mid-stream: the instance is processing (or about to process) the second batch.
+            broker.stop();
+            try {
+                // The outage itself: longer than the delivery timeout and the transaction timeout (10 s).
+                Thread.sleep(Duration.ofSeconds(15).toMillis());
+            } finally {
+                broker.restart();
+            }
+            produce(topics.rawEvents(), batch(2));
+            awaitFinishedRuns(topics, BATCHES * RUNS_PER_BATCH);
+            assertEveryRunPublishedOnce(topics, BATCHES * RUNS_PER_BATCH);
+            assertThat(service.failure())
+                    .as("the stream thread survived the outage")
+                    .isEmpty();
+            assertThat(service.health().up())
+                    .as("streams UP: %s", service.health())
+                    .isTrue();
+        }
+    }
+
+    /**
+     * Every state entry and finish once, totals and final windows exact: what a clean run of all
+     * batches publishes, read with {@code read_committed} once the topics are settled.
+     */
+    private static void assertEveryRunPublishedOnce(Topics topics, int runs) {
+
+        assertThat(settled(topics.states()).stream()
+                        .map(r -> JsonSerde.of(FlowRunTransition.class).deserialize(r.topic(), r.value()))
+                        .collect(Collectors.groupingBy(t -> t.event().eventId(), Collectors.counting())))
+                .as("every state entry published once, none twice")
+                .hasSize(4 * runs)
+                .allSatisfy((eventId, count) -> assertThat(count).isEqualTo(1L));
+        assertThat(settled(topics.finishedRuns()))
+                .as("one finish record per run")
+                .hasSize(runs)
+                .extracting(r -> JsonSerde.of(FinishedFlowRun.class)
+                        .deserialize(r.topic(), r.value())
+                        .finishNumber())
+                .containsOnly(1);
+        // The totals are aggregated behind a repartition, after the finishes: wait for them.
+        awaitLatest(
+                topics.stateTotals(),
+                StreamsTakeoverIT::stateTotalsByName,
+                Map.of(
+                        "Running", (long) runs,
+                        "AwaitingRetry", (long) runs,
+                        "Retrying", (long) runs,
+                        "Completed", (long) runs),
+                "state totals by state name");
+        awaitLatest(
+                topics.finishedTotals(),
+                StreamsTakeoverIT::finishedTotals,
+                Map.of(StateType.COMPLETED, (long) runs),
+                "finished totals: all COMPLETED, each duration known");
+
+        // Windows close by pipeline time (10 s grace), the last ones once the pipeline is idle. A
+        // finish behind its window task's pipeline time by more than the grace (the killed
+        // instance's partitions lag) is a late record instead: each finish in exactly one of both.
+        try (CommittedRecords<byte[], byte[]> windows =
+                CommittedRecords.open(broker.clientProperties(), topics.windowStatsFinal(), topics.lateRecords())) {
+            windows.awaitUntil(
+                    DEADLINE,
+                    records ->
+                            assertThat(finishesInFlowWindows(records, topics)).isEqualTo(runs));
+            List<ConsumerRecord<byte[], byte[]>> all = windows.awaitSettled(DEADLINE);
+            assertThat(all.stream()
+                            .filter(r -> r.topic().equals(topics.windowStatsFinal()))
+                            .map(r -> new String(r.key(), StandardCharsets.UTF_8)))
+                    .as("one final result per window")
+                    .doesNotHaveDuplicates();
+            assertThat(finishesInFlowWindows(all, topics)).isEqualTo(runs);
         }
     }
 
