@@ -5,11 +5,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -105,21 +107,19 @@ public final class StreamsService implements AutoCloseable {
      * (new producer, tasks from their last commit) does not meet the same failure again.
      */
     static boolean brokerAway(Throwable e) {
-        Throwable root = e;
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException || t instanceof TransactionAbortableException) {
                 return true;
             }
-            root = t;
         }
         // "The client hasn't received acknowledgment for some previously sent messages ...": the
         // producer's own state, no broker error about a record.
-        return root.getClass() == org.apache.kafka.common.KafkaException.class;
+        return root(e).getClass() == KafkaException.class;
     }
 
     /** The times of the recent replacements: a failure that keeps coming back is not a passing outage. */
     static final class Replacements {
-        private final java.util.ArrayDeque<Long> times = new java.util.ArrayDeque<>();
+        private final ArrayDeque<Long> times = new ArrayDeque<>();
 
         synchronized boolean tryAcquire(long nowNanos) {
             while (!times.isEmpty() && nowNanos - times.peekFirst() > REPLACEMENT_WINDOW.toNanos()) {
@@ -133,11 +133,16 @@ public final class StreamsService implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    private static Throwable root(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
+        while (root.getCause() != null) {
             root = root.getCause();
         }
+        return root;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = root(e);
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 

@@ -138,8 +138,9 @@ class StreamsTakeoverIT {
      * producer's delivery timeout: whatever the stream thread had sent or was about to commit fails
      * (a batch expires, the open transaction is aborted by its timeout). The stream thread fails at
      * the commit or at a send, {@code StreamsService} replaces it (or Kafka Streams re-initializes
-     * the tasks), the client never stops, and every run is published once. Without the replacement,
-     * the client stopped in every run of this test, also with Kafka Streams' own per-task flushes.
+     * the tasks), the client never stops, and every run is published once. Without the replacement
+     * the client stopped in each of the three runs tried (two with {@link OneFlushPerCommit}, one
+     * with Kafka Streams' own per-task flushes).
      */
     @Test
     void shouldPublishExactlyOneCleanRunsOutputsThoughTheBrokerIsAwayMidStream() throws Exception {
