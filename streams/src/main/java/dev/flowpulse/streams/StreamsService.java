@@ -52,7 +52,7 @@ public final class StreamsService implements AutoCloseable {
 
     private volatile KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
-    private boolean closed;
+    private volatile boolean closed;
 
     public StreamsService(StreamsServiceConfig config, MeterRegistry registry) {
         this.config = config;
@@ -69,7 +69,12 @@ public final class StreamsService implements AutoCloseable {
         Properties properties = StreamsProperties.of(config);
         // The exception handlers count what they skip in the same counters (Kafka configures them with the originals).
         properties.put(StreamsCounters.CONFIG_KEY, counters);
-        streams = new KafkaStreams(topology, properties, new OneFlushPerCommit());
+        Counter commitTimeouts = Counter.builder("flowpulse.streams.commit.timeouts")
+                .description("Waits for the broker to answer a transaction commit (or its offsets) that timed out;"
+                        + " each is waited for again")
+                .register(registry);
+        streams =
+                new KafkaStreams(topology, properties, new OneFlushPerCommit(commitTimeouts::increment, () -> closed));
         streams.setStateListener(this::onStateChange);
         Counter replaced = Counter.builder("flowpulse.streams.threads.replaced")
                 .description("Stream threads replaced after the broker failed them (timeout, aborted transaction)")
