@@ -39,13 +39,19 @@ import org.apache.kafka.streams.test.TestRecord;
  */
 final class TopologyHarness implements AutoCloseable {
 
-    /** Wall clock of the driver: far from the events' time, like a replay; only idle time counts. */
-    static final Instant WALL_CLOCK = Instant.parse("2026-06-01T00:00:00Z");
+    /**
+     * Wall clock of the driver: at the sample events' hour, as in live delivery (the pipeline's own
+     * time is the events' time, plus only idle wall-clock time).
+     */
+    static final Instant WALL_CLOCK = Instant.parse("2026-05-04T09:00:00Z");
+    /** A wall clock four weeks after the sample events: their delivery is a replay of history. */
+    static final Instant REPLAY_WALL_CLOCK = Instant.parse("2026-06-01T00:00:00Z");
 
     final Topics topics = Topics.defaults();
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final Topology topology;
     final TopologyTestDriver driver;
+    private final Instant wallClock;
     private final org.apache.kafka.streams.TestInputTopic<String, byte[]> raw;
 
     TopologyHarness(Path stateDir) {
@@ -53,11 +59,16 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(Path stateDir, TopologySettings settings) {
+        this(stateDir, settings, WALL_CLOCK);
+    }
+
+    TopologyHarness(Path stateDir, TopologySettings settings, Instant wallClock) {
+        this.wallClock = wallClock;
         Properties props = properties(stateDir);
         StreamsCounters counters = new StreamsCounters(registry);
         topology = new FlowRunTopology(topics, settings, props, counters).get();
         props.put(StreamsCounters.CONFIG_KEY, counters);
-        driver = new TopologyTestDriver(topology, props, WALL_CLOCK);
+        driver = new TopologyTestDriver(topology, props, wallClock);
         raw = driver.createInputTopic(topics.rawEvents(), new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -79,7 +90,7 @@ final class TopologyHarness implements AutoCloseable {
 
     /** Raw bytes (e.g. not an event): timestamped with the wall clock. */
     void pipe(String key, byte[] value) {
-        pipe(key, value, WALL_CLOCK);
+        pipe(key, value, wallClock);
     }
 
     /** As ingest writes it: record timestamp = the event's occurred, ingest's headers. */

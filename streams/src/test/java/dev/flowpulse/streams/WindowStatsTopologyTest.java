@@ -80,6 +80,38 @@ class WindowStatsTopologyTest {
         return crimsonFoxLifecycle().stream().map(e -> tagged(e, "team:data")).toList();
     }
 
+    /**
+     * The same run delivered four weeks after it happened (a replay of history): its windows ended
+     * more than the grace before the wall clock, so they get no updates, only their final results,
+     * once the pipeline's time passes their end plus the grace; the results are those of live delivery.
+     */
+    @Test
+    void shouldPublishOnlyFinalResultsOfWindowsThatEndedMoreThanTheGraceBeforeTheWallClock() {
+        harness.close();
+        harness = new TopologyHarness(stateDir, TopologySettings.defaults(), TopologyHarness.REPLAY_WALL_CLOCK);
+        //  09:00          09:05                                   (wall clock: 2026-06-01)
+        //   |-- Scheduled  |-- Pending, Submitting, Running, Completed 09:07:42
+        harness.pipeAll(teamFox());
+        harness.advanceWallClock(PUBLISH);
+        assertThat(harness.windowStats()).as("no update of a replayed window").isEmpty();
+
+        // Idle: pipeline time passes 09:10 + the 2 h grace, every window of the run closes.
+        harness.advanceWallClock(TopologySettings.DEFAULT_WINDOW_GRACE.plus(Duration.ofHours(1)));
+        Map<WindowKey, WindowStats> finals =
+                harness.windowFinals().stream().collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
+        WindowStats flowNineFive = finals.get(key("flow", FLOW, "2026-05-04T09:05:00Z", 300));
+        assertThat(flowNineFive.stateCounts()).isEqualTo(Map.of("PENDING", 2L, "RUNNING", 1L, "COMPLETED", 1L));
+        assertThat(flowNineFive.finishedCounts()).isEqualTo(Map.of("COMPLETED", 1L));
+        assertThat(flowNineFive.closed()).isTrue();
+        assertThat(finals.get(key("tag", TEAM, "2026-05-04T09:00:00Z", 300)).stateCounts())
+                .isEqualTo(Map.of("SCHEDULED", 1L));
+        assertThat(finals.get(key("flow", FLOW, "2026-05-04T08:46:00Z", 900, 60))
+                        .stateCounts())
+                .as("a hopping window too")
+                .isEqualTo(Map.of("SCHEDULED", 1L));
+        assertThat(harness.windowStats()).as("still no update").isEmpty();
+    }
+
     @Test
     void shouldCountStatesPerFlowDeploymentWorkPoolAndTeamTagInEventTimeWindows() {
         //  09:00                         09:05                                   09:10

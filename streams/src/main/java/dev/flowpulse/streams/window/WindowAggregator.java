@@ -262,7 +262,7 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         if (hopMs > 0 && closedUntilMs != Long.MIN_VALUE) {
             closeHoppingWindows(closedUntilMs);
         }
-        publishUpdates();
+        publishUpdates(wallMs);
     }
 
     /**
@@ -426,7 +426,15 @@ public final class WindowAggregator implements Processor<WindowGroup, WindowCont
         }
     }
 
-    private void publishUpdates() {
+    /**
+     * The updates of the changed open windows, except those of windows that ended more than the grace
+     * before the wall clock: the pipeline is replaying or catching up on them, it closes them as soon
+     * as its time passes their end plus the grace, and their final result supersedes any update. No
+     * live view shows them meanwhile (the newest the sink shows ends at the wall clock; its longest
+     * alert windows take such windows from their final results).
+     */
+    private void publishUpdates(long wallMs) {
+        dueOpen.headSet(prefix("o", wallMs - settings.windowGrace().toMillis())).clear();
         List<String> changed = new ArrayList<>();
         java.util.Iterator<String> it = dueOpen.iterator();
         while (it.hasNext() && changed.size() < maxPerPunctuation) {
