@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * Streams' own next commit completes it: the transaction commits, input offsets included, while
  * the revived tasks may already have restored their stores up to the last stable offset before it.
  * Those stores then lack the transaction's changes for good (measured: a 15 s outage with a 2 s
- * {@code max.block.ms} left the state totals 5 of 180 short; {@code StreamsTakeoverIT}). So this
+ * {@code max.block.ms} left the state totals 4 to 5 of 180 short in 2 of 3 runs; {@code StreamsTakeoverIT}). So this
  * producer waits again, as the producer's contract allows (a timed-out {@code commitTransaction} may be
  * retried and awaits the same result), until the broker answers: committed, or refused (fenced,
  * aborted by its timeout), which Kafka Streams handles without a pending commit. Each wait that

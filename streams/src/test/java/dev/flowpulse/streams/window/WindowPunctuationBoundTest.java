@@ -51,10 +51,10 @@ class WindowPunctuationBoundTest {
     private static final String INPUT = "window-contributions";
     private static final String OUTPUT = "window-outputs";
     private static final String SEED = "seed";
-    /** At the events' hour, as in live delivery (a replayed window gets no updates, only its final result). */
-    private static final Instant WALL_CLOCK = Instant.parse("2026-05-04T12:00:00Z");
-
     private static final Instant NOON = Instant.parse("2026-05-04T12:00:00Z");
+    /** At the events' hour, as in live delivery (a replayed window gets no updates, only its final result). */
+    private static final Instant WALL_CLOCK = NOON;
+
     private static final Duration PUBLISH = TopologySettings.DEFAULT_WINDOW_UPDATE_INTERVAL;
     private static final TopologySettings SETTINGS = new TopologySettings(
             List.of(Duration.ofMinutes(1), Duration.ofMinutes(2)),
